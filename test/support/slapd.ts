@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'ldapts';
+import { testDataPath } from './paths.js';
+import { ensureTestPki, type TestPki } from './pki.js';
+import { freePort } from './ports.js';
+import { type ServerProcess, startProcess, waitUntilReady } from './process.js';
+
+const run = promisify(execFile);
+
+/** A throwaway OpenLDAP server on loopback, with its own data folder. */
+export interface Slapd {
+  baseDN: string;
+  adminDN: string;
+  adminPassword: string;
+  ldapUrl: string;
+  ldapsUrl: string;
+  /** Path of the ldapi:// socket; a client connecting as this process's uid may manage cn=config and the data. */
+  ldapiPath: string;
+  /** PEM of the CA that signed the server certificate (for localhost and 127.0.0.1). */
+  caCertPath: string;
+  dir: string;
+  pid: number;
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface SlapdOptions {
+  /** LDIF files loaded with slapadd before start (default: test/data/base.ldif). */
+  seed?: string[];
+}
+
+export const BASE_DN = 'dc=example,dc=org';
+export const ADMIN_DN = 'cn=admin,dc=example,dc=org';
+const ADMIN_PASSWORD = 'admin-secret';
+const SLAPD = process.env['SLAPD'] ?? '/usr/sbin/slapd';
+const SLAPADD = process.env['SLAPADD'] ?? '/usr/sbin/slapadd';
+// Modules loaded at start so later tests can add overlays at run time through ldapi.
+const MODULES = ['back_mdb', 'accesslog', 'ppolicy', 'pw-sha2', 'unique'];
+const SCHEMAS = ['core', 'cosine', 'nis', 'inetorgperson'];
+
+function peercredDN(): string {
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  return `gidNumber=${gid}+uidNumber=${uid},cn=peercred,cn=external,cn=auth`;
+}
+
+export function configLdif(dir: string, pki: TestPki): string {
+  const local = peercredDN();
+  return `dn: cn=config
+objectClass: olcGlobal
+cn: config
+olcPidFile: ${dir}/slapd.pid
+olcArgsFile: ${dir}/slapd.args
+olcTLSCACertificateFile: ${pki.caCert}
+olcTLSCertificateFile: ${pki.serverCert}
+olcTLSCertificateKeyFile: ${pki.serverKey}
+olcTLSProtocolMin: 3.3
+olcTLSVerifyClient: try
+
+dn: cn=module{0},cn=config
+objectClass: olcModuleList
+cn: module{0}
+olcModulePath: /usr/lib/ldap
+${MODULES.map((m) => `olcModuleLoad: ${m}`).join('\n')}
+
+dn: cn=schema,cn=config
+objectClass: olcSchemaConfig
+cn: schema
+
+${SCHEMAS.map((s) => `include: file:///etc/ldap/schema/${s}.ldif`).join('\n\n')}
+
+dn: olcDatabase={-1}frontend,cn=config
+objectClass: olcDatabaseConfig
+objectClass: olcFrontendConfig
+olcDatabase: {-1}frontend
+olcPasswordHash: {SSHA512}
+
+dn: olcDatabase={0}config,cn=config
+objectClass: olcDatabaseConfig
+olcDatabase: {0}config
+olcAccess: {0}to * by dn.exact="${local}" manage by * none
+
+dn: olcDatabase={1}mdb,cn=config
+objectClass: olcDatabaseConfig
+objectClass: olcMdbConfig
+olcDatabase: {1}mdb
+olcSuffix: ${BASE_DN}
+olcDbDirectory: ${dir}/db
+olcDbMaxSize: 4294967296
+olcRootDN: ${ADMIN_DN}
+olcRootPW: ${ADMIN_PASSWORD}
+olcDbIndex: objectClass eq
+olcDbIndex: uid,cn,mail eq,sub
+olcDbIndex: uidNumber,gidNumber,memberUid,member,entryUUID eq
+olcAccess: {0}to attrs=userPassword,shadowLastChange by dn.exact="${local}" manage by self write by anonymous auth by * none
+olcAccess: {1}to * by dn.exact="${local}" manage by * read
+`;
+}
+
+async function slapadd(dir: string, args: string[]): Promise<void> {
+  await run(SLAPADD, ['-q', '-F', join(dir, 'slapd.d'), ...args]);
+}
+
+async function answersRootDse(url: string): Promise<boolean> {
+  const client = new Client({ url, timeout: 1000, connectTimeout: 1000 });
+  try {
+    const { searchEntries } = await client.search('', { scope: 'base', attributes: ['namingContexts'] });
+    return searchEntries.length === 1;
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
+}
+
+async function launch(dir: string, ldapiPath: string): Promise<{ server: ServerProcess; port: number; tlsPort: number }> {
+  const port = await freePort();
+  const tlsPort = await freePort();
+  const urls = `ldap://127.0.0.1:${port}/ ldaps://127.0.0.1:${tlsPort}/ ldapi://${encodeURIComponent(ldapiPath)}`;
+  // -d 0 keeps slapd in the foreground, so it is our child and we stop it by its PID.
+  const server = startProcess(SLAPD, ['-F', join(dir, 'slapd.d'), '-h', urls, '-d', '0'], join(dir, 'slapd.log'));
+  await waitUntilReady(server, 'slapd', () => answersRootDse(`ldap://127.0.0.1:${port}`), 10_000);
+  return { server, port, tlsPort };
+}
+
+/** Starts a seeded slapd with ldap://, ldaps:// and ldapi:// listeners; stop() kills it and removes its folder. */
+export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
+  const pki = await ensureTestPki();
+  const dir = await mkdtemp(join(tmpdir(), 'slapd-'));
+  await mkdir(join(dir, 'slapd.d'));
+  await mkdir(join(dir, 'db'));
+  await writeFile(join(dir, 'config.ldif'), configLdif(dir, pki));
+  await slapadd(dir, ['-n0', '-l', join(dir, 'config.ldif')]);
+  for (const file of options.seed ?? [testDataPath('base.ldif')]) {
+    await slapadd(dir, ['-b', BASE_DN, '-l', file]);
+  }
+  const ldapiPath = join(dir, 'ldapi');
+  let started: Awaited<ReturnType<typeof launch>> | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    try {
+      started = await launch(dir, ldapiPath);
+    } catch (error) {
+      // Another process may have taken a port between freePort() and slapd's bind.
+      if (attempt === 3) throw error;
+    }
+  }
+  const { server, port, tlsPort } = started;
+  const stop = async (): Promise<void> => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  return {
+    baseDN: BASE_DN,
+    adminDN: ADMIN_DN,
+    adminPassword: ADMIN_PASSWORD,
+    ldapUrl: `ldap://127.0.0.1:${port}`,
+    ldapsUrl: `ldaps://localhost:${tlsPort}`,
+    ldapiPath,
+    caCertPath: pki.caCert,
+    dir,
+    pid: server.child.pid ?? -1,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
