@@ -3,7 +3,6 @@ import { defineConfig } from 'vitest/config';
 // Two projects: pure unit tests beside the code, and tests against real servers (slapd, kube-apiserver) in test/.
 export default defineConfig({
   test: {
-    reporters: process.env['CI'] ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
     projects: [
       {
         test: {

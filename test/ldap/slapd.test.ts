@@ -13,8 +13,17 @@ describe('throwaway slapd fixture', () => {
     await slapd?.stop();
   });
 
-  async function withClient<T>(url: string, use: (client: Client) => Promise<T>, tls?: { ca: Buffer }): Promise<T> {
-    const client = new Client({ url, timeout: 5000, connectTimeout: 5000, ...(tls ? { tlsOptions: tls } : {}) });
+  async function withClient<T>(
+    url: string,
+    use: (client: Client) => Promise<T>,
+    tls?: { ca: Buffer },
+  ): Promise<T> {
+    const client = new Client({
+      url,
+      timeout: 5000,
+      connectTimeout: 5000,
+      ...(tls ? { tlsOptions: tls } : {}),
+    });
     try {
       return await use(client);
     } finally {
@@ -44,19 +53,26 @@ describe('throwaway slapd fixture', () => {
   it('verifies a user password over ldaps:// with the test CA, and refuses a wrong one', async () => {
     const ca = await readFile(slapd.caCertPath);
     const aliceDN = 'uid=alice,ou=people,dc=example,dc=org';
-    const whoami = await withClient(slapd.ldapsUrl, async (client) => {
-      await client.bind(aliceDN, 'alice-password');
-      return (await client.exop('1.3.6.1.4.1.4203.1.11.3')).value;
-    }, { ca });
-    expect(whoami).toBe(`dn:${aliceDN}`);
-    await expect(withClient(slapd.ldapsUrl, (client) => client.bind(aliceDN, 'wrong'), { ca })).rejects.toBeInstanceOf(
-      InvalidCredentialsError,
+    const whoami = await withClient(
+      slapd.ldapsUrl,
+      async (client) => {
+        await client.bind(aliceDN, 'alice-password');
+        return (await client.exop('1.3.6.1.4.1.4203.1.11.3')).value;
+      },
+      { ca },
     );
+    expect(whoami).toBe(`dn:${aliceDN}`);
+    await expect(
+      withClient(slapd.ldapsUrl, (client) => client.bind(aliceDN, 'wrong'), { ca }),
+    ).rejects.toBeInstanceOf(InvalidCredentialsError);
   });
 
   it('hides userPassword from anonymous readers', async () => {
     const entries = await withClient(slapd.ldapUrl, async (client) => {
-      const { searchEntries } = await client.search(slapd.baseDN, { filter: '(uid=alice)', attributes: ['*'] });
+      const { searchEntries } = await client.search(slapd.baseDN, {
+        filter: '(uid=alice)',
+        attributes: ['*'],
+      });
       return searchEntries;
     });
     expect(entries[0]).toHaveProperty('uid', 'alice');
@@ -98,7 +114,10 @@ describe('throwaway slapd fixture', () => {
       });
       await expect(duplicateUidNumber).rejects.toBeInstanceOf(ConstraintViolationError);
       await ldapi.modify('uid=alice,ou=people,dc=example,dc=org', [
-        new Change({ operation: 'replace', modification: new Attribute({ type: 'loginShell', values: ['/bin/sh'] }) }),
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type: 'loginShell', values: ['/bin/sh'] }),
+        }),
       ]);
     } finally {
       await ldapi.unbind();

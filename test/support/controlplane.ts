@@ -61,7 +61,9 @@ function apiserverArgs(dir: string, pki: TestPki, etcdUrl: string, port: number)
 }
 
 async function isReady(server: string, pki: TestPki): Promise<boolean> {
-  const [ca, cert, key] = await Promise.all([pki.caCert, pki.adminCert, pki.adminKey].map((f) => readFile(f)));
+  const [ca, cert, key] = await Promise.all(
+    [pki.caCert, pki.adminCert, pki.adminKey].map((f) => readFile(f)),
+  );
   return new Promise((resolve) => {
     const req = request(`${server}/readyz`, { ca, cert, key, timeout: 2000 }, (res) => {
       res.resume();

@@ -45,19 +45,59 @@ async function openssl(cwd: string, args: string[]): Promise<void> {
   await run('openssl', args, { cwd });
 }
 
-async function signedCertificate(dir: string, name: string, subject: string, extensions: string): Promise<void> {
-  await openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
+async function signedCertificate(
+  dir: string,
+  name: string,
+  subject: string,
+  extensions: string,
+): Promise<void> {
+  await openssl(dir, [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    subject,
+  ]);
   await writeFile(join(dir, `${name}.ext`), extensions);
   await openssl(dir, [
-    'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-out', `${name}.crt`, '-days', VALID_DAYS, '-extfile', `${name}.ext`,
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    `${name}.crt`,
+    '-days',
+    VALID_DAYS,
+    '-extfile',
+    `${name}.ext`,
   ]);
 }
 
 async function generate(dir: string): Promise<void> {
   await openssl(dir, [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt',
-    '-days', VALID_DAYS, '-subj', '/CN=scim-ldap-operator test CA',
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    VALID_DAYS,
+    '-subj',
+    '/CN=scim-ldap-operator test CA',
   ]);
   await signedCertificate(
     dir,

@@ -60,7 +60,8 @@ export async function waitUntilReady(
     exitCode = code;
   });
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`${name} exited (${exitCode}) before it was ready:\n${await logTail(server)}`);
+    if (exitCode !== undefined)
+      throw new Error(`${name} exited (${exitCode}) before it was ready:\n${await logTail(server)}`);
     if (await probe().catch(() => false)) return;
     await sleep(10);
   }

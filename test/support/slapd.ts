@@ -115,12 +115,19 @@ async function answersRootDse(url: string): Promise<boolean> {
   }
 }
 
-async function launch(dir: string, ldapiPath: string): Promise<{ server: ServerProcess; port: number; tlsPort: number }> {
+async function launch(
+  dir: string,
+  ldapiPath: string,
+): Promise<{ server: ServerProcess; port: number; tlsPort: number }> {
   const port = await freePort();
   const tlsPort = await freePort();
   const urls = `ldap://127.0.0.1:${port}/ ldaps://127.0.0.1:${tlsPort}/ ldapi://${encodeURIComponent(ldapiPath)}`;
   // -d 0 keeps slapd in the foreground, so it is our child and we stop it by its PID.
-  const server = startProcess(SLAPD, ['-F', join(dir, 'slapd.d'), '-h', urls, '-d', '0'], join(dir, 'slapd.log'));
+  const server = startProcess(
+    SLAPD,
+    ['-F', join(dir, 'slapd.d'), '-h', urls, '-d', '0'],
+    join(dir, 'slapd.log'),
+  );
   await waitUntilReady(server, 'slapd', () => answersRootDse(`ldap://127.0.0.1:${port}`), 10_000);
   return { server, port, tlsPort };
 }

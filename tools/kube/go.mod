@@ -1,6 +1,6 @@
 module scim-ldap-operator/tools/kube
 
-go 1.26.8
+go 1.26.0
 
 require k8s.io/kubernetes v1.36.3
 

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+interface Command {
+  summary: string;
+  run: (args: string[], io: CliIo) => Promise<number> | number;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+const commands: Record<string, Command> = {
+  version: {
+    summary: 'print the version',
+    run: (_args, io) => {
+      io.out(`scim-ldap ${packageVersion()}\n`);
+      return 0;
+    },
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(
+    ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`,
+  );
+  return `Usage: scim-ldap <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+}
+
+/** Runs one CLI invocation and returns its exit code: 0 success, 2 usage error. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(usage());
+    return 0;
+  }
+  if (name === '--version') return main(['version'], io);
+  const command = commands[name];
+  if (!command) {
+    io.err(`scim-ldap: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(args, io);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+  process.exitCode = await main(process.argv.slice(2), io);
+}
