@@ -1,0 +1,19 @@
+# One image for both `scim-ldap operator` and `scim-ldap listener`.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY controller ./controller
+RUN npm run build && npm prune --omit=dev
+
+FROM gcr.io/distroless/nodejs24-debian12:nonroot
+LABEL org.opencontainers.image.title="scim-ldap-operator" \
+      org.opencontainers.image.description="SCIM 2.0 to LDAP provisioning for Linux logins governed by Microsoft Entra ID" \
+      org.opencontainers.image.licenses="Apache-2.0"
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER 65532:65532
+ENTRYPOINT ["/nodejs/bin/node", "/app/dist/cli.js"]
