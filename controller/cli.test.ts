@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { main } from './cli.js';
+import { main } from './cli.ts';
 
 async function invoke(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

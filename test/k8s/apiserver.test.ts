@@ -1,7 +1,7 @@
 import { ApiException, AuthenticationV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestNamespace, kubectl, testKubeConfig } from '../support/kube.js';
-import { testDataPath } from '../support/paths.js';
+import { createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
+import { testDataPath } from '../support/paths.ts';
 
 const widgets = { group: 'test.scim-ldap.io', version: 'v1alpha1', plural: 'widgets' };
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { Attribute, Change, Client, ConstraintViolationError, InvalidCredentialsError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Slapd, startSlapd } from '../support/slapd.js';
+import { type Slapd, startSlapd } from '../support/slapd.ts';
 
 describe('throwaway slapd fixture', () => {
   let slapd: Slapd;

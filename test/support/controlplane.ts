@@ -3,10 +3,10 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { kubeBinDir } from './paths.js';
-import { ensureTestPki, type TestPki } from './pki.js';
-import { freePort } from './ports.js';
-import { type ServerProcess, startProcess, waitUntilReady } from './process.js';
+import { kubeBinDir } from './paths.ts';
+import { ensureTestPki, type TestPki } from './pki.ts';
+import { freePort } from './ports.ts';
+import { type ServerProcess, startProcess, waitUntilReady } from './process.ts';
 
 /** etcd + kube-apiserver on loopback, started the way controller-runtime's envtest starts them. */
 export interface ControlPlane {

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { type ControlPlane, startControlPlane } from './controlplane.js';
+import { type ControlPlane, startControlPlane } from './controlplane.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

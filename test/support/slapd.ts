@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
-import { testDataPath } from './paths.js';
-import { ensureTestPki, type TestPki } from './pki.js';
-import { freePort } from './ports.js';
-import { type ServerProcess, startProcess, waitUntilReady } from './process.js';
+import { testDataPath } from './paths.ts';
+import { ensureTestPki, type TestPki } from './pki.ts';
+import { freePort } from './ports.ts';
+import { type ServerProcess, startProcess, waitUntilReady } from './process.ts';
 
 const run = promisify(execFile);
 

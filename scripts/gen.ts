@@ -1,0 +1,27 @@
+// Writes every file generated from controller/config/schema.ts. `--check` fails when a generated file differs
+// from what is committed, so CI catches a hand edit or a forgotten regeneration.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { crdFiles } from '../controller/config/crd.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const [path, content] of Object.entries(crdFiles())) {
+  const file = join(root, path);
+  let current: string | undefined;
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    current = undefined;
+  }
+  if (current === content) continue;
+  if (check) {
+    process.stderr.write(`${path} is out of date: run npm run gen\n`);
+    stale++;
+  } else {
+    writeFileSync(file, content);
+    process.stdout.write(`wrote ${path}\n`);
+  }
+}
+process.exit(stale ? 1 : 0);
