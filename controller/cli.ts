@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { previewCommand } from './preview-command.ts';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -19,6 +20,10 @@ function packageVersion(): string {
 }
 
 const commands: Record<string, Command> = {
+  preview: {
+    summary: 'print the LDIF a mapping would write for a SCIM user, without a directory',
+    run: (args, io) => previewCommand(args, io.out, io.err),
+  },
   version: {
     summary: 'print the version',
     run: (_args, io) => {

@@ -49,7 +49,7 @@ ensure_kube_binaries() {
   fi
   if [ ! -x "$KUBE_BIN_DIR/kube-apiserver" ] || [ ! -x "$KUBE_BIN_DIR/kubectl" ] || [ ! -x "$KUBE_BIN_DIR/etcd" ]; then
     require_go "the Kubernetes test binaries (or set KUBEBUILDER_ASSETS)"
-    log "building kube-apiserver and kubectl $KUBE_VERSION, etcd $ETCD_VERSION from Go modules (cold: about 15 minutes on 2 cores)"
+    log "building kube-apiserver and kubectl $KUBE_VERSION, etcd $ETCD_VERSION from Go modules (cold: about 6 minutes on 2 cores)"
     local start=$SECONDS tmp="$KUBE_BIN_DIR.partial"
     rm -rf "$tmp"
     mkdir -p "$tmp"

@@ -16,10 +16,8 @@ HELM_VERSION=v3.22.0
 KUBE_BIN_DIR="$CACHE_DIR/kube/$KUBE_VERSION-etcd$ETCD_VERSION"
 HELM_BIN_DIR="$CACHE_DIR/helm/$HELM_VERSION"
 
-if [ -x "$TOOLS_DIR/node/bin/node" ]; then
-  PATH="$TOOLS_DIR/node/bin:$PATH"
-fi
-PATH="$ROOT/node_modules/.bin:$PATH"
+# First on PATH even before bootstrap.sh has installed it, so every later command of a script finds it.
+PATH="$ROOT/node_modules/.bin:$TOOLS_DIR/node/bin:$PATH"
 export PATH ROOT CACHE_DIR KUBE_BIN_DIR HELM_BIN_DIR
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -12,6 +12,11 @@ export interface ConfigProblem {
 /** The closed catalogue of configuration errors. */
 export type ConfigErrorCode = 'UnknownKind' | 'InvalidSpec' | 'InvalidExpression' | 'InvalidYaml';
 
+function formatProblem(problem: ConfigProblem): string {
+  const text = problem.path ? `${problem.path}: ${problem.message}` : problem.message;
+  return `  ${text.replaceAll('\n', '\n    ')}`;
+}
+
 export class ConfigError extends Error {
   public readonly code: ConfigErrorCode;
   /** Which resource or file: `AttributeMapping/ldap-users` or `examples/contoso/mapping.yaml`. */
@@ -19,7 +24,7 @@ export class ConfigError extends Error {
   public readonly problems: readonly ConfigProblem[];
 
   public constructor(code: ConfigErrorCode, subject: string, problems: readonly ConfigProblem[]) {
-    super(`${subject}: ${problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ')}`);
+    super(`${subject}:\n${problems.map(formatProblem).join('\n')}`);
     this.name = 'ConfigError';
     this.code = code;
     this.subject = subject;

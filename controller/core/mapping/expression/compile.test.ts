@@ -18,7 +18,7 @@ function run(
   expression: string,
   inputs: Record<string, unknown>,
   options: CompileOptions = {},
-): Value | 'DROPPED' {
+): string | (string | null)[] | null {
   const compiled = compileExpression(expression, options);
   try {
     const value = compiled.evaluate((path) => (inputs[path] ?? null) as Value, ctx);

@@ -1,0 +1,79 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadResources, parseDocument, type SourceText } from './config/load.ts';
+import { ConfigError } from './config/validate.ts';
+import { LdifSyntaxError, parseLdif } from './core/ldap/ldif.ts';
+import { MappingError } from './core/mapping/to-ldap.ts';
+import { systemContext } from './listener/context.ts';
+import { renderPreview } from './listener/preview.ts';
+
+export const PREVIEW_USAGE = `Usage: scim-ldap preview -f <file or dir>... --user <scim-user.json> [--existing <entry.ldif>] [--connector <name>]
+
+Prints, as LDIF, the entry the listener would create for a SCIM user (or, with --existing, the modifications it
+would send), without contacting any directory.
+`;
+
+async function yamlSources(paths: readonly string[]): Promise<SourceText[]> {
+  const sources: SourceText[] = [];
+  for (const path of paths) {
+    if ((await stat(path)).isDirectory()) {
+      const names = (await readdir(path)).filter((n) => /\.ya?ml$/.test(n)).sort();
+      for (const name of names)
+        sources.push({ name: join(path, name), text: await readFile(join(path, name), 'utf8') });
+    } else {
+      sources.push({ name: path, text: await readFile(path, 'utf8') });
+    }
+  }
+  return sources;
+}
+
+/** `scim-ldap preview`: exit 0 with LDIF, 1 with the positioned error of an invalid mapping, 2 on bad usage. */
+export async function previewCommand(
+  args: string[],
+  out: (t: string) => void,
+  err: (t: string) => void,
+): Promise<number> {
+  let values: { file?: string[]; user?: string; existing?: string; connector?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        file: { type: 'string', short: 'f', multiple: true },
+        user: { type: 'string' },
+        existing: { type: 'string' },
+        connector: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    err(`scim-ldap preview: ${(error as Error).message}\n\n${PREVIEW_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    out(PREVIEW_USAGE);
+    return 0;
+  }
+  if (!values.file?.length || !values.user) {
+    err(`scim-ldap preview: -f and --user are required\n\n${PREVIEW_USAGE}`);
+    return 2;
+  }
+  try {
+    const resources = loadResources(await yamlSources(values.file));
+    const user = parseDocument({ name: values.user, text: await readFile(values.user, 'utf8') });
+    const existing = values.existing ? parseLdif(await readFile(values.existing, 'utf8'))[0] : undefined;
+    if (values.existing && !existing) throw new LdifSyntaxError(`${values.existing} holds no entry`, 1);
+    out(renderPreview({ resources, connector: values.connector, user, existing, ctx: systemContext() }));
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof MappingError || error instanceof LdifSyntaxError) {
+      err(`scim-ldap preview: ${error.message}\n`);
+      return 1;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      err(`scim-ldap preview: ${(error as Error).message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
