@@ -41,16 +41,25 @@ export function parseLdif(text: string): LdapEntry[] {
       entries.push(current);
       continue;
     }
-    (current.attributes[name] ??= []).push(value);
+    const values = current.attributes[name] ?? [];
+    values.push(value);
+    current.attributes[name] = values;
   }
   return entries;
 }
 
-// RFC 2849 SAFE-STRING: no leading space, colon or "<", ASCII without NUL, CR, LF, no trailing space.
-const SAFE = /^(?![ :<])[\x01-\x09\x0b\x0c\x0e-\x7f]*$/;
+/** RFC 2849 SAFE-STRING: no leading space, colon or "<", ASCII without NUL, CR or LF; and no trailing space. */
+function isSafe(value: string): boolean {
+  if (/^[ :<]/.test(value) || value.endsWith(' ')) return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 0 || code === 10 || code === 13 || code > 127) return false;
+  }
+  return true;
+}
 
 function line(name: string, value: string): string {
-  if (SAFE.test(value) && !value.endsWith(' ')) return `${name}: ${value}`;
+  if (isSafe(value)) return `${name}: ${value}`;
   const bytes = new TextEncoder().encode(value);
   return `${name}:: ${btoa(String.fromCharCode(...bytes))}`;
 }
