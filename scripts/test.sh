@@ -6,6 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 "$ROOT/scripts/bootstrap.sh"
 cd "$ROOT"
 
+log "generated files are up to date"
+npm run --silent gen:check
 log "typecheck"
 npm run --silent typecheck
 log "lint and format"
