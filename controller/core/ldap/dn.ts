@@ -16,6 +16,7 @@ export class DnSyntaxError extends Error {
   }
 }
 
+const utf8 = new TextDecoder();
 const ATTRIBUTE_TYPE = /^([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)*)$/;
 
 /** Escapes an attribute value so that it stays one value inside a DN, whatever it contains. */
@@ -59,8 +60,13 @@ export function parseDn(text: string): Dn {
     i++;
     // Unescaped leading and trailing spaces are not part of the value (RFC 4514 §3).
     while (text[i] === ' ') i++;
-    const bytes: number[] = [];
-    const encoder = new TextEncoder();
+    let value = '';
+    // Hex escapes are UTF-8 bytes: collected, then decoded together when the run of escapes ends.
+    let bytes: number[] = [];
+    const flush = () => {
+      if (bytes.length) value += utf8.decode(new Uint8Array(bytes));
+      bytes = [];
+    };
     let trailingUnescapedSpaces = 0;
     while (i < text.length && text[i] !== ',' && text[i] !== '+' && text[i] !== ';') {
       const c = text[i] as string;
@@ -70,7 +76,8 @@ export function parseDn(text: string): Dn {
           bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
           i += 3;
         } else if (next !== undefined && ' "#+,;<=>\\'.includes(next)) {
-          bytes.push(next.charCodeAt(0));
+          flush();
+          value += next;
           i += 2;
         } else {
           throw new DnSyntaxError('invalid escape', i);
@@ -78,15 +85,14 @@ export function parseDn(text: string): Dn {
         trailingUnescapedSpaces = 0;
         continue;
       }
+      flush();
       if ('"<>'.includes(c)) throw new DnSyntaxError(`unescaped ${JSON.stringify(c)} in a value`, i);
-      const codePoint = text.codePointAt(i) as number;
-      const char = String.fromCodePoint(codePoint);
-      bytes.push(...encoder.encode(char));
+      value += c;
       trailingUnescapedSpaces = c === ' ' ? trailingUnescapedSpaces + 1 : 0;
-      i += char.length;
+      i++;
     }
-    const decoded = new TextDecoder().decode(new Uint8Array(bytes));
-    const value = decoded.slice(0, decoded.length - trailingUnescapedSpaces);
+    flush();
+    value = value.slice(0, value.length - trailingUnescapedSpaces);
     if (value === '') throw new DnSyntaxError(`empty value for "${type}"`, i);
     rdn.push({ type, value });
     if (i >= text.length) break;

@@ -139,17 +139,33 @@ export const RANDOM_STRING_MAX_LENGTH = 256;
 
 /** A uniformly random integer in [0, bound), from a cryptographically random byte source, without modulo bias. */
 function randomBelow(bound: number, randomBytes: (n: number) => Uint8Array): number {
+  if (bound <= 256) {
+    const limit = 256 - (256 % bound);
+    for (;;) {
+      const byte = randomBytes(1)[0] as number;
+      if (byte < limit) return byte % bound;
+    }
+  }
   const limit = Math.floor(0x1_0000_0000 / bound) * bound;
   for (;;) {
-    const bytes = randomBytes(4);
-    const n =
-      ((bytes[0] as number) * 0x1000000 +
-        ((bytes[1] as number) << 16) +
-        ((bytes[2] as number) << 8) +
-        (bytes[3] as number)) >>>
-      0;
+    const b = randomBytes(4);
+    const n = ((b[0] as number) * 0x1000000 + ((b[1] as number) << 16) + ((b[2] as number) << 8) + (b[3] as number)) >>> 0;
     if (n < limit) return n % bound;
   }
+}
+
+type Pools = Record<keyof typeof CLASSES, string>;
+const poolCache = new Map<string, Pools>();
+
+function poolsWithout(avoid: string): Pools {
+  let pools = poolCache.get(avoid);
+  if (!pools) {
+    const allowed = (chars: string) => [...chars].filter((c) => !avoid.includes(c)).join('');
+    pools = { digits: allowed(CLASSES.digits), special: allowed(CLASSES.special), upper: allowed(CLASSES.upper), lower: allowed(CLASSES.lower) };
+    // Expressions hold their avoid strings as constants, so this stays small; a bound keeps it so regardless.
+    if (poolCache.size < 64) poolCache.set(avoid, pools);
+  }
+  return pools;
 }
 
 export interface RandomStringSpec {
@@ -176,13 +192,7 @@ export function randomString(spec: RandomStringSpec, randomBytes: (n: number) =>
       'RandomString',
       `Length ${length} is less than the sum of the minimums (${minimums})`,
     );
-  const allowed = (chars: string) => [...chars].filter((c) => !avoid.includes(c)).join('');
-  const pools = {
-    digits: allowed(CLASSES.digits),
-    special: allowed(CLASSES.special),
-    upper: allowed(CLASSES.upper),
-    lower: allowed(CLASSES.lower),
-  };
+  const pools = poolsWithout(avoid);
   const all = pools.digits + pools.special + pools.upper + pools.lower;
   const chars: string[] = [];
   for (const key of ['digits', 'special', 'upper', 'lower'] as const) {
