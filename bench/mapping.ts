@@ -12,8 +12,13 @@ import { systemContext } from '../controller/listener/context.ts';
 const rounds = Number(process.argv[2] ?? 15);
 const iterations = Number(process.argv[3] ?? 20_000);
 const dir = join(import.meta.dirname, '..', 'examples', 'contoso');
-const resources = loadResources(['connector.yaml', 'users.yaml'].map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') })));
-const set = compileMappingSet(resources[0] as LdapConnector, resources.filter((r) => r.kind === 'AttributeMapping'));
+const resources = loadResources(
+  ['connector.yaml', 'users.yaml'].map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') })),
+);
+const set = compileMappingSet(
+  resources[0] as LdapConnector,
+  resources.filter((r) => r.kind === 'AttributeMapping'),
+);
 const user = JSON.parse(readFileSync(join(dir, 'user.json'), 'utf8')) as Record<string, unknown>;
 const ctx = systemContext();
 const RANDOM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%';

@@ -15,4 +15,6 @@ for (let i = 0; i < runs; i++) {
   stops.push(performance.now() - t1);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-process.stdout.write(`slapd fixture, ${runs} runs: start median ${median(starts).toFixed(0)} ms (min ${Math.min(...starts).toFixed(0)}, max ${Math.max(...starts).toFixed(0)}), stop median ${median(stops).toFixed(0)} ms\n`);
+process.stdout.write(
+  `slapd fixture, ${runs} runs: start median ${median(starts).toFixed(0)} ms (min ${Math.min(...starts).toFixed(0)}, max ${Math.max(...starts).toFixed(0)}), stop median ${median(stops).toFixed(0)} ms\n`,
+);

@@ -149,7 +149,12 @@ function randomBelow(bound: number, randomBytes: (n: number) => Uint8Array): num
   const limit = Math.floor(0x1_0000_0000 / bound) * bound;
   for (;;) {
     const b = randomBytes(4);
-    const n = ((b[0] as number) * 0x1000000 + ((b[1] as number) << 16) + ((b[2] as number) << 8) + (b[3] as number)) >>> 0;
+    const n =
+      ((b[0] as number) * 0x1000000 +
+        ((b[1] as number) << 16) +
+        ((b[2] as number) << 8) +
+        (b[3] as number)) >>>
+      0;
     if (n < limit) return n % bound;
   }
 }
@@ -161,7 +166,12 @@ function poolsWithout(avoid: string): Pools {
   let pools = poolCache.get(avoid);
   if (!pools) {
     const allowed = (chars: string) => [...chars].filter((c) => !avoid.includes(c)).join('');
-    pools = { digits: allowed(CLASSES.digits), special: allowed(CLASSES.special), upper: allowed(CLASSES.upper), lower: allowed(CLASSES.lower) };
+    pools = {
+      digits: allowed(CLASSES.digits),
+      special: allowed(CLASSES.special),
+      upper: allowed(CLASSES.upper),
+      lower: allowed(CLASSES.lower),
+    };
     // Expressions hold their avoid strings as constants, so this stays small; a bound keeps it so regardless.
     if (poolCache.size < 64) poolCache.set(avoid, pools);
   }
