@@ -1,10 +1,11 @@
-import { Client } from 'ldapts';
+import { Client, EqualityFilter } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDn } from '../../controller/core/ldap/dn.ts';
 import { scimFilterToLdap } from '../../controller/core/mapping/filters.ts';
 import { connector, mapping, testContext } from '../../controller/core/mapping/mapping.fixtures.ts';
 import { compileMappingSet, type MappingSet } from '../../controller/core/mapping/mapping-set.ts';
 import { toLdap } from '../../controller/core/mapping/to-ldap.ts';
+import { chooseUniqueValues } from '../../controller/core/mapping/unique.ts';
 import { parseFilter } from '../../controller/core/scim/filter.ts';
 import { HOSTILE_VALUES } from '../../controller/core/text/hostile.fixtures.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
@@ -64,6 +65,41 @@ describe('mapped entries with hostile values in slapd', () => {
       }
     },
   );
+
+  it('gives SelectUniqueValue the first candidate the directory does not hold, asking the directory', async () => {
+    const unique = compileMappingSet(
+      connector({ baseDN: slapd.baseDN, user: { auxiliaryObjectClasses: [] } }),
+      [
+        mapping([
+          { target: '-dn-', expression: 'Join("", "cn=", [displayName], ",ou=people,dc=example,dc=org")' },
+          { target: 'sn', constant: 'x' },
+          {
+            target: 'description',
+            expression: 'SelectUniqueValue([title], Join("-", [title], "2"), Join("-", [title], "3"))',
+          },
+        ]),
+      ],
+    );
+    const isTaken = async (attribute: string, value: string) => {
+      const { searchEntries } = await client.search(slapd.baseDN, {
+        filter: new EqualityFilter({ attribute, value }),
+        attributes: ['1.1'],
+      });
+      return searchEntries.length > 0;
+    };
+    // "Smith, John" is taken by the entries written above; "Smith, John-2" is not.
+    const desired = await chooseUniqueValues(
+      toLdap(unique, { displayName: 'second', title: 'Smith, John' }, 'create', testContext),
+      isTaken,
+    );
+    expect(desired.attributes['description']).toEqual(['Smith, John-2']);
+    await client.add(formatDn(desired.dn ?? []), desired.attributes);
+    const third = await chooseUniqueValues(
+      toLdap(unique, { displayName: 'third', title: 'Smith, John' }, 'create', testContext),
+      isTaken,
+    );
+    expect(third.attributes['description']).toEqual(['Smith, John-3']);
+  });
 
   it('finds nothing with substring operators on text that looks like wildcards', async () => {
     const filter = scimFilterToLdap(set, parseFilter('displayName co "*)(cn=*"'), testContext);
