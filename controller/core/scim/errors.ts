@@ -38,3 +38,32 @@ export function invalidFilter(message: string): ScimError {
 export function invalidPath(message: string): ScimError {
   return new ScimError({ status: 400, scimType: 'invalidPath' }, message);
 }
+
+export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/** The SCIM Error body (RFC 7644 §3.12); status is a string, as the RFC's examples and Entra expect. */
+export function errorBody(error: ScimError): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    schemas: [ERROR_SCHEMA],
+    status: String(error.status),
+    detail: error.message,
+  };
+  if (error.scimType) body['scimType'] = error.scimType;
+  return body;
+}
+
+export function notFound(message: string): ScimError {
+  return new ScimError({ status: 404 }, message);
+}
+
+export function invalidValue(message: string): ScimError {
+  return new ScimError({ status: 400, scimType: 'invalidValue' }, message);
+}
+
+export function invalidSyntax(message: string): ScimError {
+  return new ScimError({ status: 400, scimType: 'invalidSyntax' }, message);
+}
+
+export function uniqueness(message: string): ScimError {
+  return new ScimError({ status: 409, scimType: 'uniqueness' }, message);
+}

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAllocator } from '../../controller/adapters/ldap/allocator.ts';
+import { type Directory, openDirectory } from '../../controller/adapters/ldap/directory.ts';
+import { parseDn } from '../../controller/core/ldap/dn.ts';
+import { type Slapd, startSlapd } from '../support/slapd.ts';
+
+describe('POSIX number allocation in slapd', () => {
+  let slapd: Slapd;
+  const directories: Directory[] = [];
+  const open = () => {
+    const directory = openDirectory({
+      url: slapd.ldapUrl,
+      bind: { method: 'Simple', dn: slapd.adminDN, password: slapd.adminPassword },
+      connectTimeoutMs: 5000,
+      operationTimeoutMs: 5000,
+    });
+    directories.push(directory);
+    return directory;
+  };
+
+  beforeAll(async () => {
+    slapd = await startSlapd();
+  });
+  afterAll(async () => {
+    for (const d of directories) await d.close();
+    await slapd?.stop();
+  });
+
+  it('starts at the minimum and skips numbers already held by entries (alice holds 10001)', async () => {
+    const allocate = createAllocator(open(), parseDn(slapd.baseDN));
+    expect(await allocate('uidNumber', 10000, 10010)).toBe(10000);
+    expect(await allocate('uidNumber', 10000, 10010)).toBe(10002);
+  });
+
+  it('hands out unique numbers to concurrent allocations from several listeners', async () => {
+    const allocators = [open(), open(), open()].map((d) => createAllocator(d, parseDn(slapd.baseDN)));
+    const numbers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        (allocators[i % 3] as (typeof allocators)[0])('gidNumber', 20000, 30000),
+      ),
+    );
+    expect(new Set(numbers).size).toBe(60);
+    expect(Math.min(...numbers)).toBe(20000);
+    expect(Math.max(...numbers)).toBe(20059);
+  });
+
+  it('refuses when the range is exhausted', async () => {
+    const allocate = createAllocator(open(), parseDn(slapd.baseDN));
+    expect(await allocate('uidNumber', 10000, 10003)).toBe(10003);
+    await expect(allocate('uidNumber', 10000, 10003)).rejects.toThrow(
+      'the range [10000, 10003] is exhausted',
+    );
+  });
+});
