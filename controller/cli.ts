@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { listenerCommand } from './listener-command.ts';
 import { previewCommand } from './preview-command.ts';
 
 export interface CliIo {
@@ -20,6 +21,10 @@ function packageVersion(): string {
 }
 
 const commands: Record<string, Command> = {
+  listener: {
+    summary: 'serve SCIM 2.0 for the connectors in the given files, writing to their directories',
+    run: (args, io) => listenerCommand(args, io.out, io.err),
+  },
   preview: {
     summary: 'print the LDIF a mapping would write for a SCIM user, without a directory',
     run: (args, io) => previewCommand(args, io.out, io.err),

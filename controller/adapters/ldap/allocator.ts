@@ -2,26 +2,9 @@ import { EqualityFilter } from 'ldapts';
 import { type Dn, formatDn } from '../../core/ldap/dn.ts';
 import { ScimError } from '../../core/scim/errors.ts';
 import { type Directory, DirectoryError } from './directory.ts';
+import { addIfMissing, ensureContainer, stateContainer } from './state.ts';
 
 const NO_SUCH_OBJECT = 32;
-const ALREADY_EXISTS = 68;
-
-/** Where the listener keeps its own state in the directory: `ou=scim-ldap,<baseDN>`. */
-export function stateContainer(baseDN: Dn): Dn {
-  return [[{ type: 'ou', value: 'scim-ldap' }], ...baseDN];
-}
-
-async function addIfMissing(
-  directory: Directory,
-  dn: string,
-  attributes: Record<string, string[]>,
-): Promise<void> {
-  try {
-    await directory.add(dn, attributes);
-  } catch (error) {
-    if (!(error instanceof DirectoryError && error.code === ALREADY_EXISTS)) throw error;
-  }
-}
 
 /**
  * Allocates unique POSIX numbers from a counter entry per attribute (`cn=uidNumber,ou=scim-ldap,<base>`),
@@ -33,11 +16,8 @@ export function createAllocator(directory: Directory, baseDN: Dn) {
   const base = formatDn(baseDN);
 
   async function ensureCounter(attribute: string, min: number): Promise<void> {
-    await addIfMissing(directory, formatDn(container), {
-      objectClass: ['organizationalUnit'],
-      ou: ['scim-ldap'],
-    });
-    await addIfMissing(directory, formatDn([[{ type: 'cn', value: attribute }], ...container]), {
+    await ensureContainer(directory, container, baseDN);
+    await addIfMissing(directory, [[{ type: 'cn', value: attribute }], ...container], {
       objectClass: ['organizationalRole', 'extensibleObject'],
       cn: [attribute],
       [attribute]: [String(min - 1)],

@@ -56,6 +56,9 @@ function valueText(value: CompValue): string {
 
 /** The directory attribute a SCIM path is stored in: a direct mapping's target, or an ECMA2Host attribute. */
 function directTarget(set: MappingSet, path: AttrPath): string | undefined {
+  if (path.urn === undefined && path.name.toLowerCase() === 'id' && !path.sub) {
+    return set.connector.spec.user.anchor === 'entryUUID' ? 'entryUUID' : undefined;
+  }
   if (path.urn?.toLowerCase() === ECMA2HOST_USER_SCHEMA.toLowerCase() && !path.sub && !path.valueFilter) {
     return set.connector.spec.user.attributes.find((a) => a.toLowerCase() === path.name.toLowerCase());
   }

@@ -1,0 +1,192 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
+import { type DirectoryAttribute, resourceTypes, schemas, serviceProviderConfig } from '../../core/scim/discovery.ts';
+import { errorBody, notFound, ScimError } from '../../core/scim/errors.ts';
+import { listResponse, paging, projectAttributes } from '../../core/scim/list.ts';
+import type { UserService } from '../../listener/users.ts';
+import type { Logger } from '../../log.ts';
+
+/** One connector as the HTTP layer sees it. */
+export interface ConnectorEndpoint {
+  name: string;
+  /** The bearer token Entra must send; compared in constant time. */
+  token: string;
+  users: UserService;
+  /** Attributes exposed under the ECMA2Host extension, read from the directory's subschema. */
+  directoryAttributes: () => Promise<DirectoryAttribute[]>;
+}
+
+export interface AppOptions {
+  /** Looked up per request, so a configuration reload takes effect without restarting the server. */
+  connectors: () => readonly ConnectorEndpoint[];
+  logger: Logger;
+  metrics: { registry: Registry; observe(route: string, method: string, status: number, seconds: number): void };
+  /** True when every connector can bind to its directory. */
+  ready: () => Promise<boolean>;
+  /** Largest request body accepted, in bytes (larger: 413 tooLarge). */
+  bodyLimit?: number;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  https?: { cert: string; key: string } | undefined;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const SCIM_JSON = 'application/scim+json';
+
+function tokenMatches(sent: string, expected: string): boolean {
+  // Hashing first gives equal lengths, so the comparison time says nothing about the token.
+  const a = createHash('sha256').update(sent).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function sendError(reply: FastifyReply, error: ScimError): FastifyReply {
+  if (error.status === 503) reply.header('Retry-After', '10');
+  if (error.status === 401) reply.header('WWW-Authenticate', 'Bearer');
+  return reply.code(error.status).type(SCIM_JSON).send(errorBody(error));
+}
+
+function asScimError(error: unknown): ScimError | undefined {
+  if (error instanceof ScimError) return error;
+  const fastifyError = error as { code?: string; statusCode?: number; message?: string };
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ScimError({ status: 413, scimType: 'tooLarge' }, 'the request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ScimError({ status: 400, scimType: 'invalidSyntax' }, 'send application/scim+json or application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ScimError({ status: 400, scimType: 'invalidSyntax' }, 'the request body is not valid JSON');
+    default:
+      if (fastifyError.statusCode === 400) return new ScimError({ status: 400, scimType: 'invalidSyntax' }, fastifyError.message ?? 'bad request');
+      return undefined;
+  }
+}
+
+type Query = Record<string, string | undefined>;
+type IdParams = { id: string };
+
+type Resolve = (request: FastifyRequest) => ConnectorEndpoint | undefined;
+
+function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolve): void {
+  const endpoints = new WeakMap<FastifyRequest, ConnectorEndpoint>();
+
+  app.register(
+    async (scope) => {
+      scope.addHook('onRequest', async (request) => {
+        const endpoint = resolve(request);
+        if (!endpoint) throw notFound(`no connector serves ${request.url.split('?')[0]}`);
+        const header = request.headers.authorization ?? '';
+        const match = /^Bearer\s+(.+)$/i.exec(header);
+        if (!match || !tokenMatches(match[1] as string, endpoint.token)) {
+          throw new ScimError({ status: 401 }, 'a valid bearer token is required');
+        }
+        endpoints.set(request, endpoint);
+      });
+      // Set by the hook above for every request that reaches a handler.
+      const of = (request: FastifyRequest) => endpoints.get(request) as ConnectorEndpoint;
+
+      const spc = async () => serviceProviderConfig();
+      scope.get('/ServiceProviderConfig', spc);
+      // Microsoft's SCIM reference collection asks at this non-standard path.
+      scope.get('/serviceConfiguration', spc);
+      scope.get('/ResourceTypes', async () => listResponse(resourceTypes(), 1, 1));
+      scope.get<{ Params: IdParams }>('/ResourceTypes/:id', async (request) => {
+        const found = resourceTypes().find((r) => r['id'] === request.params.id);
+        if (!found) throw notFound(`no resource type ${request.params.id}`);
+        return found;
+      });
+      scope.get('/Schemas', async (request) => {
+        const all = schemas(await of(request).directoryAttributes());
+        return listResponse(all, all.length, 1);
+      });
+      scope.get<{ Params: IdParams }>('/Schemas/:id', async (request) => {
+        const found = schemas(await of(request).directoryAttributes()).find((s) => s['id'] === request.params.id);
+        if (!found) throw notFound(`no schema ${request.params.id}`);
+        return found;
+      });
+
+      scope.get<{ Querystring: Query }>('/Users', async (request) => {
+        const { startIndex, count } = paging(request.query);
+        const list = await of(request).users.list({ filter: request.query['filter'], startIndex, count });
+        list['Resources'] = (list['Resources'] as Record<string, unknown>[]).map((r) => projectAttributes(r, request.query));
+        return list;
+      });
+      scope.get<{ Params: IdParams; Querystring: Query }>('/Users/:id', async (request) =>
+        projectAttributes(await of(request).users.get(request.params.id), request.query),
+      );
+      scope.post<{ Body: Record<string, unknown> }>('/Users', async (request, reply) => {
+        const created = await of(request).users.create(bodyObject(request));
+        return reply.code(201).header('Location', `${request.url.replace(/\/Users\/?$/, '')}/Users/${encodeURIComponent(String(created['id']))}`).send(created);
+      });
+      scope.put<{ Params: IdParams }>('/Users/:id', async (request) => of(request).users.replace(request.params.id, bodyObject(request)));
+      scope.patch<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
+        const updated = await of(request).users.patch(request.params.id, bodyObject(request));
+        return updated ? updated : reply.code(204).send();
+      });
+      scope.delete<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
+        await of(request).users.remove(request.params.id);
+        return reply.code(204).send();
+      });
+    },
+    { prefix },
+  );
+}
+
+function bodyObject(request: FastifyRequest): Record<string, unknown> {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ScimError({ status: 400, scimType: 'invalidSyntax' }, 'the request body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+/**
+ * The SCIM listener's HTTP application (no socket: callers `listen`, tests may `inject`). Each connector is
+ * served at /ecma2host_<name>/scim, the tenant URL ECMA2Host users know, and at /scim when it is the only one.
+ */
+export function buildApp(options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    ...(options.https ? { https: { ...options.https, minVersion: 'TLSv1.2' as const } } : {}),
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    disableRequestLogging: true,
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+  });
+  app.addContentTypeParser(SCIM_JSON, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('application/json')) reply.type(SCIM_JSON);
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    options.metrics.observe(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+    request.log.info({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const scim = asScimError(error);
+    if (scim) {
+      if (scim.status >= 500) request.log.warn({ status: scim.status, detail: scim.message }, 'request failed');
+      return sendError(reply, scim);
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return sendError(reply, new ScimError({ status: 500 }, 'internal error'));
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, notFound(`no route for ${request.method} ${request.url.split('?')[0]}`)));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await options.ready();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'directory unreachable' });
+  });
+  app.get('/metrics', async (_request, reply) => reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()));
+
+  registerConnector(app, '/:tenant/scim', (request) => {
+    const tenant = String((request.params as { tenant?: string }).tenant ?? '');
+    return options.connectors().find((c) => `ecma2host_${c.name}`.toLowerCase() === tenant.toLowerCase());
+  });
+  registerConnector(app, '/scim', () => (options.connectors().length === 1 ? options.connectors()[0] : undefined));
+  return app;
+}

@@ -1,0 +1,115 @@
+import type { LdapConnectorSpec } from '../../config/types.ts';
+import { type Dn, formatDn, isWithin, parseDn } from '../ldap/dn.ts';
+import type { Modification } from '../ldap/diff.ts';
+import { type LdapAttributes, type LdapEntry, valuesOf } from '../ldap/entry.ts';
+import { scimPath } from '../mapping/attributes.ts';
+import type { CompiledMapping, MappingSet } from '../mapping/mapping-set.ts';
+import type { DesiredEntry } from '../mapping/to-ldap.ts';
+import { invalidValue } from '../scim/errors.ts';
+import { getIgnoreCase } from '../scim/match.ts';
+import { topLevelKey } from '../scim/patch.ts';
+import { ECMA2HOST_USER_SCHEMA } from '../scim/resources.ts';
+
+/** Attributes the ECMA2Host extension may carry that are not LDAP attributes. */
+const ECMA_PSEUDO = new Set(['-dn-', '_distinguishedname', 'export_password']);
+
+/**
+ * Values sent in the ECMA2Host extension are written as sent, so an Entra configuration built for ECMA2Host
+ * works unchanged: attributes the connector exposes, `export_password` as userPassword, and on create `-dn-`
+ * and `objectClass`. They override what mappings computed.
+ */
+export function applyEcmaExtension(set: MappingSet, desired: DesiredEntry, resource: unknown, mode: 'create' | 'update'): DesiredEntry {
+  const extension = getIgnoreCase(resource, ECMA2HOST_USER_SCHEMA);
+  if (typeof extension !== 'object' || extension === null) return desired;
+  const exposed = new Map(set.connector.spec.user.attributes.map((a) => [a.toLowerCase(), a]));
+  const attributes = { ...desired.attributes };
+  let dn = desired.dn;
+  for (const [name, raw] of Object.entries(extension)) {
+    const values = (Array.isArray(raw) ? raw : [raw]).filter((v) => v !== null && v !== undefined && v !== '').map(String);
+    const lower = name.toLowerCase();
+    if (lower === 'export_password') {
+      if (values.length) attributes['userPassword'] = values.slice(0, 1);
+    } else if (lower === '-dn-') {
+      if (mode === 'create' && values[0]) dn = parseWithin(values[0], set.baseDN);
+    } else if (lower === 'objectclass') {
+      if (mode === 'create' && values.length) attributes['objectClass'] = values;
+    } else if (!ECMA_PSEUDO.has(lower) && exposed.has(lower)) {
+      attributes[exposed.get(lower) as string] = values;
+    }
+  }
+  return { ...desired, attributes, ...(dn ? { dn } : {}) };
+}
+
+function parseWithin(text: string, base: Dn): Dn {
+  let dn: Dn;
+  try {
+    dn = parseDn(text);
+  } catch (error) {
+    throw invalidValue(`-dn- is not a valid DN: ${(error as Error).message}`);
+  }
+  if (!isWithin(dn, base) || dn.length === base.length) throw invalidValue('-dn- is not below the connector baseDN');
+  return dn;
+}
+
+/** Mappings to evaluate again after a PATCH: those reading an attribute the PATCH touched (never constants). */
+export function mappingsTouchedBy(set: MappingSet, touched: ReadonlySet<string>): Set<CompiledMapping> {
+  const reads = (mapping: CompiledMapping): string[] => {
+    if (mapping.kind === 'source') return [mapping.source];
+    if (mapping.kind === 'expression') return [...mapping.expression.attributes];
+    return [];
+  };
+  return new Set(
+    set.attributes.filter((m) =>
+      reads(m).some((reference) => {
+        const path = scimPath(reference);
+        return path !== null && touched.has(topLevelKey(path));
+      }),
+    ),
+  );
+}
+
+/** A user is disabled when the entry holds every value Disable sets. */
+export function isActive(entry: LdapEntry, spec: LdapConnectorSpec): boolean {
+  const set = Object.entries(spec.deprovisioning.disable.set);
+  if (set.length === 0) return true;
+  return !set.every(([attribute, value]) => valuesOf(entry.attributes, attribute).includes(value));
+}
+
+/** Disable: the modifications, and the values they replace (kept to restore them exactly on re-enable). */
+export function disablePlan(entry: LdapEntry, spec: LdapConnectorSpec): { modifications: Modification[]; previous: LdapAttributes } {
+  const previous: LdapAttributes = {};
+  const modifications: Modification[] = [];
+  for (const [attribute, value] of Object.entries(spec.deprovisioning.disable.set)) {
+    previous[attribute] = valuesOf(entry.attributes, attribute);
+    modifications.push({ operation: 'replace', attribute, values: [value] });
+  }
+  return { modifications, previous };
+}
+
+/** Re-enable: put back exactly what Disable replaced (absent attributes are removed again). */
+export function enablePlan(entry: LdapEntry, previous: LdapAttributes): Modification[] {
+  const modifications: Modification[] = [];
+  for (const [attribute, values] of Object.entries(previous)) {
+    if (values.length) modifications.push({ operation: 'replace', attribute, values });
+    else if (valuesOf(entry.attributes, attribute).length) modifications.push({ operation: 'delete', attribute, values: [] });
+  }
+  return modifications;
+}
+
+/**
+ * When modifications replace the value naming the entry (cn of `cn=bsimon,…`), the entry is renamed to the new
+ * value first, so the directory never answers "not allowed on RDN". Returns the new DN, or null.
+ */
+export function renameForRdn(dn: string, modifications: readonly Modification[]): string | null {
+  const parsed = parseDn(dn);
+  const rdn = parsed[0];
+  if (!rdn || rdn.length !== 1) return null;
+  const ava = rdn[0] as { type: string; value: string };
+  const change = modifications.find((m) => m.attribute.toLowerCase() === ava.type.toLowerCase());
+  if (!change) return null;
+  if (change.operation === 'replace' && !change.values.includes(ava.value) && change.values[0] !== undefined) {
+    return formatDn([[{ type: ava.type, value: change.values[0] }], ...parsed.slice(1)]);
+  }
+  if (change.operation === 'delete') throw invalidValue(`${ava.type} names the entry and cannot be removed`);
+  return null;
+}

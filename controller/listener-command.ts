@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from './config/validate.ts';
+import { startListener } from './listener/server.ts';
+import { createLogger } from './log.ts';
+
+export const LISTENER_USAGE = `Usage: scim-ldap listener -f <file or dir> [-f ...] [--host <addr>] [--port <n>] [--insecure-http]
+
+Serves SCIM 2.0 for the LdapConnectors, AttributeMappings and Secrets in the files, at /ecma2host_<connector>/scim
+(and /scim when there is one connector). HTTPS unless --insecure-http, which is allowed on loopback only.
+`;
+
+/** `scim-ldap listener`: runs until SIGTERM or SIGINT; exit 1 on invalid configuration, 2 on bad usage. */
+export async function listenerCommand(args: string[], out: (t: string) => void, err: (t: string) => void): Promise<number> {
+  let values: { file?: string[]; host?: string; port?: string; 'insecure-http'?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        file: { type: 'string', short: 'f', multiple: true },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'insecure-http': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    err(`scim-ldap listener: ${(error as Error).message}\n\n${LISTENER_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    out(LISTENER_USAGE);
+    return 0;
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (!values.file?.length || (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))) {
+    err(`scim-ldap listener: ${values.file?.length ? '--port must be a port number' : '-f is required'}\n\n${LISTENER_USAGE}`);
+    return 2;
+  }
+  const logger = createLogger();
+  try {
+    const listener = await startListener({
+      files: values.file,
+      host: values.host ?? '0.0.0.0',
+      port,
+      insecureHttp: values['insecure-http'] === true,
+      logger,
+    });
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    logger.info('shutting down');
+    await listener.close();
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err(`scim-ldap listener: ${error.message}\n`);
+      return 1;
+    }
+    err(`scim-ldap listener: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

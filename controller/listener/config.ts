@@ -1,0 +1,106 @@
+import { mappingsFor, parseDocuments, type SourceText, validateDocument } from '../config/load.ts';
+import type { LdapConnector, ScimLdapResource } from '../config/types.ts';
+import { type ConfigProblem, ConfigError } from '../config/validate.ts';
+import { compileMappingSet, type MappingSet } from '../core/mapping/mapping-set.ts';
+import type { DirectoryOptions } from '../adapters/ldap/directory.ts';
+
+/** Everything the listener needs for one connector, with its secrets resolved. */
+export interface ConnectorConfig {
+  name: string;
+  set: MappingSet;
+  directory: DirectoryOptions;
+  token: string;
+  /** The serving certificate from scim.tls.secretName, if one is named. */
+  tls?: { cert: string; key: string };
+  port: number;
+}
+
+type Secrets = Map<string, Record<string, string>>;
+
+const MIN_TOKEN_LENGTH = 12;
+
+function secretsFrom(docs: ReturnType<typeof parseDocuments>): { secrets: Secrets; rest: typeof docs } {
+  const secrets: Secrets = new Map();
+  const rest: typeof docs = [];
+  for (const entry of docs) {
+    const doc = entry.doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown }; data?: unknown; stringData?: unknown };
+    if (doc.apiVersion !== 'v1' || doc.kind !== 'Secret') {
+      rest.push(entry);
+      continue;
+    }
+    const name = doc.metadata?.name;
+    if (typeof name !== 'string' || name === '') {
+      throw new ConfigError('InvalidSpec', `${entry.where}: Secret`, [{ path: 'metadata.name', message: 'is required' }]);
+    }
+    const values: Record<string, string> = {};
+    for (const [key, value] of Object.entries((doc.data ?? {}) as Record<string, unknown>)) {
+      values[key] = Buffer.from(String(value), 'base64').toString('utf8');
+    }
+    for (const [key, value] of Object.entries((doc.stringData ?? {}) as Record<string, unknown>)) values[key] = String(value);
+    secrets.set(name, values);
+  }
+  return { secrets, rest };
+}
+
+function resolveConnector(connector: LdapConnector, resources: readonly ScimLdapResource[], secrets: Secrets): ConnectorConfig {
+  const problems: ConfigProblem[] = [];
+  const { spec } = connector;
+  const secret = (path: string, ref: { name: string; key: string } | undefined): string | undefined => {
+    if (!ref) return undefined;
+    const value = secrets.get(ref.name)?.[ref.key];
+    if (value === undefined) problems.push({ path, message: `Secret ${ref.name} has no key ${ref.key}` });
+    return value;
+  };
+  const token = secret('spec.scim.tokenSecretRef', spec.scim.tokenSecretRef) ?? '';
+  if (token && token.length < MIN_TOKEN_LENGTH) problems.push({ path: 'spec.scim.tokenSecretRef', message: `the token must have at least ${MIN_TOKEN_LENGTH} characters` });
+  const ca = secret('spec.server.caSecretRef', spec.server.caSecretRef);
+  const tlsSecret = (path: string, name: string) => ({
+    cert: secret(path, { name, key: 'tls.crt' }) ?? '',
+    key: secret(path, { name, key: 'tls.key' }) ?? '',
+  });
+  const clientCert = spec.bind.clientCertSecretRef ? tlsSecret('spec.bind.clientCertSecretRef', spec.bind.clientCertSecretRef.name) : undefined;
+  const bind: DirectoryOptions['bind'] =
+    spec.bind.method === 'Simple'
+      ? { method: 'Simple', dn: spec.bind.dn ?? '', password: secret('spec.bind.passwordSecretRef', spec.bind.passwordSecretRef) ?? '' }
+      : { method: 'SaslExternal' };
+  const tls = spec.scim.tls.secretName ? tlsSecret('spec.scim.tls.secretName', spec.scim.tls.secretName) : undefined;
+  let set: MappingSet | undefined;
+  try {
+    set = compileMappingSet(connector, mappingsFor(resources, connector.metadata.name));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (set && !set.dn) problems.push({ path: 'AttributeMapping', message: `no AttributeMapping for users references LdapConnector ${connector.metadata.name}` });
+  if (problems.length || !set) throw new ConfigError('InvalidSpec', `LdapConnector/${connector.metadata.name}`, problems);
+  const scheme = spec.server.security === 'LDAPS' ? 'ldaps' : 'ldap';
+  const host = spec.server.host.includes(':') ? `[${spec.server.host}]` : spec.server.host;
+  return {
+    name: connector.metadata.name,
+    set,
+    token,
+    port: spec.scim.port,
+    ...(tls ? { tls } : {}),
+    directory: {
+      url: `${scheme}://${host}:${spec.server.port}`,
+      ca,
+      startTls: spec.server.security === 'StartTLS',
+      clientCert,
+      bind,
+      connectTimeoutMs: spec.server.connectTimeoutSeconds * 1000,
+      operationTimeoutMs: 30_000,
+    },
+  };
+}
+
+/**
+ * The listener's configuration from the same manifests a user would `kubectl apply`: LdapConnectors,
+ * AttributeMappings and v1 Secrets (`data` or `stringData`). Every error names the file, document and field.
+ */
+export function loadListenerConfig(sources: readonly SourceText[]): ConnectorConfig[] {
+  const { secrets, rest } = secretsFrom(parseDocuments(sources));
+  const resources = rest.map(validateDocument);
+  const connectors = resources.filter((r): r is LdapConnector => r.kind === 'LdapConnector');
+  if (connectors.length === 0) throw new ConfigError('InvalidSpec', 'listener', [{ path: '', message: 'no LdapConnector in the given files' }]);
+  return connectors.map((c) => resolveConnector(c, resources, secrets));
+}

@@ -1,0 +1,177 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { watch } from 'chokidar';
+import type { FastifyInstance } from 'fastify';
+import { createAllocator } from '../adapters/ldap/allocator.ts';
+import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
+import { buildApp, type ConnectorEndpoint } from '../adapters/http/app.ts';
+import type { SourceText } from '../config/load.ts';
+import { directoryAttributes } from '../core/scim/discovery.ts';
+import type { Logger } from '../log.ts';
+import { type ConnectorConfig, loadListenerConfig } from './config.ts';
+import { systemContext } from './context.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { certificateFingerprint, selfSignedCertificate } from './tls.ts';
+import { createUserService } from './users.ts';
+
+export interface ListenerOptions {
+  files: readonly string[];
+  host: string;
+  /** Default: the first connector's spec.scim.port. */
+  port?: number | undefined;
+  insecureHttp?: boolean;
+  logger: Logger;
+  /** Reload when the files change (default true). */
+  watch?: boolean;
+}
+
+export interface RunningListener {
+  url: string;
+  app: FastifyInstance;
+  /** SHA-256 fingerprint of the serving certificate (HTTPS only). */
+  fingerprint?: string;
+  reload(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+interface Runtime {
+  endpoints: ConnectorEndpoint[];
+  directories: Directory[];
+  tls?: { cert: string; key: string } | undefined;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+// Kubernetes mounts ConfigMaps and Secrets as symlinks into a `..data` folder that it swaps atomically;
+// reading the visible names (and skipping dot entries) always sees one consistent version.
+async function readSources(paths: readonly string[]): Promise<SourceText[]> {
+  const sources: SourceText[] = [];
+  for (const path of paths) {
+    if ((await stat(path)).isDirectory()) {
+      const names = (await readdir(path)).filter((n) => !n.startsWith('.') && /\.(ya?ml|json)$/.test(n)).sort();
+      for (const name of names) sources.push({ name: join(path, name), text: await readFile(join(path, name), 'utf8') });
+    } else {
+      sources.push({ name: path, text: await readFile(path, 'utf8') });
+    }
+  }
+  return sources;
+}
+
+async function subschemaAttributes(directory: Directory, names: readonly string[]) {
+  try {
+    const [root] = await directory.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['subschemaSubentry'] });
+    const subschema = root?.attributes['subschemaSubentry']?.[0] ?? 'cn=Subschema';
+    const [entry] = await directory.search(subschema, { scope: 'base', filter: '(objectClass=subschema)', attributes: ['attributeTypes'] });
+    return directoryAttributes(names, entry?.attributes['attributeTypes'] ?? []);
+  } catch {
+    return directoryAttributes(names, []);
+  }
+}
+
+function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runtime {
+  const directories: Directory[] = [];
+  const endpoints = configs.map((config): ConnectorEndpoint => {
+    const directory = metrics.instrument(config.name, openDirectory(config.directory));
+    directories.push(directory);
+    const users = createUserService({
+      set: config.set,
+      directory,
+      allocate: createAllocator(directory, config.set.baseDN),
+      ctx: systemContext(),
+      onEvent: metrics.userEvent(config.name),
+    });
+    let attributes: ReturnType<typeof subschemaAttributes> | undefined;
+    return {
+      name: config.name,
+      token: config.token,
+      users,
+      directoryAttributes: () => {
+        attributes ??= subschemaAttributes(directory, config.set.connector.spec.user.attributes);
+        return attributes;
+      },
+    };
+  });
+  return { endpoints, directories, tls: configs.find((c) => c.tls)?.tls };
+}
+
+// Requests already running on a replaced configuration finish on its connections before they close.
+const RETIRE_AFTER_MS = 30_000;
+
+/** Loads the files, serves SCIM over HTTPS (or loopback HTTP), and follows changes to the files. */
+export async function startListener(options: ListenerOptions): Promise<RunningListener> {
+  const { logger } = options;
+  if (options.insecureHttp && !isLoopback(options.host)) {
+    throw new Error(`--insecure-http serves plain HTTP only on a loopback address, not ${options.host}`);
+  }
+  const configs = loadListenerConfig(await readSources(options.files));
+  const metrics = createMetrics();
+  let runtime = runtimeFor(configs, metrics);
+
+  let https: { cert: string; key: string } | undefined;
+  let fingerprint: string | undefined;
+  if (!options.insecureHttp) {
+    https = runtime.tls ?? (await selfSignedCertificate([options.host, 'localhost', '127.0.0.1']));
+    fingerprint = certificateFingerprint(https.cert);
+    logger.info({ fingerprint, selfSigned: !runtime.tls }, 'serving certificate');
+  }
+
+  const app = buildApp({
+    connectors: () => runtime.endpoints,
+    logger,
+    metrics,
+    https,
+    ready: async () => (await Promise.allSettled(runtime.directories.map((d) => d.ping()))).every((r) => r.status === 'fulfilled'),
+  });
+  const port = options.port ?? configs[0]?.port ?? 8585;
+  await app.listen({ host: options.host, port });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `${options.insecureHttp ? 'http' : 'https'}://${host}:${actualPort}`;
+  logger.info({ url, connectors: configs.map((c) => `/ecma2host_${c.name}/scim`) }, 'listening');
+
+  async function reload(): Promise<boolean> {
+    let next: Runtime;
+    try {
+      next = runtimeFor(loadListenerConfig(await readSources(options.files)), metrics);
+    } catch (error) {
+      logger.error({ err: { message: (error as Error).message } }, 'configuration change rejected; keeping the last good configuration');
+      return false;
+    }
+    const previous = runtime;
+    runtime = next;
+    if (https && next.tls && next.tls.cert !== https.cert) {
+      https = next.tls;
+      (app.server as import('node:https').Server).setSecureContext(https);
+      logger.info({ fingerprint: certificateFingerprint(https.cert) }, 'serving certificate replaced');
+    }
+    setTimeout(() => void Promise.all(previous.directories.map((d) => d.close())), RETIRE_AFTER_MS).unref();
+    logger.info({ connectors: next.endpoints.map((e) => e.name) }, 'configuration reloaded');
+    return true;
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  const watcher =
+    options.watch === false
+      ? undefined
+      : watch([...options.files], { ignoreInitial: true, followSymlinks: true, awaitWriteFinish: { stabilityThreshold: 100 } }).on('all', () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => void reload(), 200);
+        });
+
+  return {
+    url,
+    app,
+    ...(fingerprint ? { fingerprint } : {}),
+    reload,
+    async close() {
+      clearTimeout(timer);
+      await watcher?.close();
+      await app.close();
+      await Promise.all(runtime.directories.map((d) => d.close()));
+    },
+  };
+}

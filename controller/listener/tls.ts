@@ -1,0 +1,32 @@
+import { createHash, webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+/** A self-signed serving certificate (ECDSA P-256, a year), for a listener given no TLS secret. */
+export async function selfSignedCertificate(hosts: readonly string[]): Promise<{ cert: string; key: string; fingerprint: string }> {
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  const now = Date.now();
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: createHash('sha256').update(String(now)).digest('hex').slice(0, 16),
+    name: 'CN=scim-ldap listener',
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + 365 * 24 * 3600 * 1000),
+    signingAlgorithm: algorithm,
+    keys: keys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'],
+    extensions: [
+      new x509.SubjectAlternativeNameExtension(hosts.map((h) => (/^[\d.]+$|:/.test(h) ? { type: 'ip', value: h } : { type: 'dns', value: h }))),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    ],
+  });
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  const key = `-----BEGIN PRIVATE KEY-----\n${Buffer.from(pkcs8).toString('base64').match(/.{1,64}/g)?.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  return { cert: certificate.toString('pem'), key, fingerprint: certificateFingerprint(certificate.toString('pem')) };
+}
+
+/** SHA-256 fingerprint of a PEM certificate, as `AB:CD:…`, for administrators to pin or compare. */
+export function certificateFingerprint(pem: string): string {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  return createHash('sha256').update(der).digest('hex').toUpperCase().match(/.{2}/g)?.join(':') ?? '';
+}

@@ -1,0 +1,278 @@
+import { AndFilter, EqualityFilter, type Filter } from 'ldapts';
+import type { Allocate } from '../adapters/ldap/allocator.ts';
+import { type Directory, DirectoryError } from '../adapters/ldap/directory.ts';
+import { hashPassword } from '../adapters/ldap/password.ts';
+import { ensureContainer, stateContainer } from '../adapters/ldap/state.ts';
+import { formatDn, parseDn } from '../core/ldap/dn.ts';
+import { changedAttributeNames, diffAttributes, type Modification } from '../core/ldap/diff.ts';
+import { type LdapAttributes, type LdapEntry, valuesOf } from '../core/ldap/entry.ts';
+import { scimFilterToLdap } from '../core/mapping/filters.ts';
+import type { EvaluationContext } from '../core/mapping/expression/functions.ts';
+import type { MappingSet } from '../core/mapping/mapping-set.ts';
+import { MappingError, toLdap } from '../core/mapping/to-ldap.ts';
+import { toScim } from '../core/mapping/to-scim.ts';
+import { chooseUniqueValues, NoUniqueValueError } from '../core/mapping/unique.ts';
+import { applyEcmaExtension, disablePlan, enablePlan, isActive, mappingsTouchedBy, renameForRdn } from '../core/provision/users.ts';
+import { normalizeResource } from '../core/scim/coerce.ts';
+import { invalidValue, notFound, ScimError, uniqueness } from '../core/scim/errors.ts';
+import { parseFilter } from '../core/scim/filter.ts';
+import { listResponse } from '../core/scim/list.ts';
+import { getIgnoreCase } from '../core/scim/match.ts';
+import { ECMA2HOST_USER_SCHEMA } from '../core/scim/resources.ts';
+import { applyPatch, parsePatch } from '../core/scim/patch.ts';
+import { scimErrorForLdap } from '../core/ldap/result-codes.ts';
+
+type Json = Record<string, unknown>;
+
+/** What happened, for metrics and logs (attribute names only, never values). */
+export type UserEvent = { kind: 'created' | 'updated' | 'disabled' | 'enabled' | 'deleted'; attributes?: string[] };
+
+export interface UserServiceOptions {
+  set: MappingSet;
+  directory: Directory;
+  allocate: Allocate;
+  ctx: EvaluationContext;
+  onEvent?: (event: UserEvent) => void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NO_SUCH_OBJECT = 32;
+
+/** Runs a directory call, turning its failure into the SCIM error of the one LDAP → SCIM table. */
+async function ldap<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof DirectoryError) throw scimErrorForLdap(error.code, operation);
+    throw error;
+  }
+}
+
+function mappingFailure(error: unknown): never {
+  if (error instanceof MappingError || error instanceof NoUniqueValueError) throw invalidValue(error.message);
+  throw error;
+}
+
+/** SCIM /Users over one connector: gather (LDAP reads) → plan (pure core) → apply (LDAP writes). */
+export function createUserService(options: UserServiceOptions) {
+  const { set, directory, allocate, ctx } = options;
+  const spec = set.connector.spec;
+  const base = formatDn(set.baseDN);
+  const userClass = new EqualityFilter({ attribute: 'objectClass', value: spec.user.objectClass });
+  const disabledContainer = [[{ type: 'ou', value: 'disabled' }], ...stateContainer(set.baseDN)];
+  const emit = (event: UserEvent) => options.onEvent?.(event);
+
+  const idOf = (entry: LdapEntry) => (spec.user.anchor === 'entryUUID' ? (valuesOf(entry.attributes, 'entryUUID')[0] ?? '') : entry.dn);
+
+  function view(entry: LdapEntry): Json {
+    const resource = toScim(set, entry);
+    return { id: idOf(entry), ...resource, active: isActive(entry, spec), meta: { resourceType: 'User' } };
+  }
+
+  async function search(filter: Filter, attributes = ['*', 'entryUUID']): Promise<LdapEntry[]> {
+    return ldap('search users', () => directory.search(base, { filter: new AndFilter({ filters: [userClass, filter] }), attributes, paged: true }));
+  }
+
+  async function find(id: string): Promise<LdapEntry> {
+    let entries: LdapEntry[] = [];
+    if (spec.user.anchor === 'entryUUID') {
+      if (UUID.test(id)) entries = await search(new EqualityFilter({ attribute: 'entryUUID', value: id }));
+    } else {
+      try {
+        parseDn(id);
+        entries = await ldap('read user', () => directory.search(id, { scope: 'base', filter: userClass, attributes: ['*', 'entryUUID'] }));
+      } catch (error) {
+        if (!(error instanceof ScimError && error.status === 404)) throw error;
+      }
+    }
+    const entry = entries[0];
+    if (!entry) throw notFound(`no user with id ${JSON.stringify(id)}`);
+    return entry;
+  }
+
+  async function readBack(dn: string): Promise<LdapEntry> {
+    const [entry] = await ldap('read user', () => directory.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['*', 'entryUUID'] }));
+    if (!entry) throw notFound('the user disappeared while it was written');
+    return entry;
+  }
+
+  function withPassword(attributes: LdapAttributes, resource: Json): LdapAttributes {
+    const out = { ...attributes };
+    const password = getIgnoreCase(resource, 'password');
+    if (typeof password === 'string' && password !== '' && spec.user.attributes.some((a) => a.toLowerCase() === 'userpassword')) {
+      out['userPassword'] = [password];
+    }
+    for (const key of Object.keys(out)) {
+      if (key.toLowerCase() === 'userpassword') out[key] = (out[key] ?? []).map((p) => hashPassword(p, spec.passwordHash));
+    }
+    return out;
+  }
+
+  async function assertUnique(attributes: LdapAttributes): Promise<void> {
+    for (const mapping of set.matching) {
+      for (const value of valuesOf(attributes, mapping.target)) {
+        const holders = await search(new EqualityFilter({ attribute: mapping.target, value }), ['1.1']);
+        if (holders.length) throw uniqueness(`a user with this ${mapping.target} already exists`);
+      }
+    }
+  }
+
+  async function isTaken(attribute: string, value: string): Promise<boolean> {
+    const holders = await ldap('check uniqueness', () => directory.search(base, { filter: new EqualityFilter({ attribute, value }), attributes: ['1.1'] }));
+    return holders.length > 0;
+  }
+
+  const stateDn = (entry: LdapEntry) => formatDn([[{ type: 'cn', value: valuesOf(entry.attributes, 'entryUUID')[0] ?? entry.dn }], ...disabledContainer]);
+
+  async function saveDisableState(entry: LdapEntry, previous: LdapAttributes): Promise<void> {
+    await ensureContainer(directory, disabledContainer, set.baseDN);
+    const dn = stateDn(entry);
+    await directory.del(dn).catch(() => undefined);
+    await directory.add(dn, { objectClass: ['organizationalRole'], cn: [parseDn(dn)[0]?.[0]?.value ?? ''], description: [JSON.stringify(previous)] });
+  }
+
+  async function setActive(entry: LdapEntry, active: boolean): Promise<void> {
+    if (isActive(entry, spec) === active) return;
+    if (!active) {
+      const { modifications, previous } = disablePlan(entry, spec);
+      await ldap('disable user', async () => {
+        await saveDisableState(entry, previous);
+        await directory.modify(entry.dn, modifications);
+      });
+      emit({ kind: 'disabled' });
+      return;
+    }
+    const [state] = await ldap('read disable state', () =>
+      directory.search(stateDn(entry), { scope: 'base', filter: '(objectClass=*)', attributes: ['description'] }).catch((error: unknown) => {
+        if (error instanceof DirectoryError && error.code === NO_SUCH_OBJECT) return [];
+        throw error;
+      }),
+    );
+    const saved = state ? (JSON.parse(valuesOf(state.attributes, 'description')[0] ?? '{}') as LdapAttributes) : {};
+    // Without saved state (disabled by someone else), clear what Disable sets.
+    const previous = state ? saved : Object.fromEntries(Object.keys(spec.deprovisioning.disable.set).map((a) => [a, [] as string[]]));
+    await ldap('enable user', async () => {
+      await directory.modify(entry.dn, enablePlan(entry, previous));
+      if (state) await directory.del(state.dn);
+    });
+    emit({ kind: 'enabled' });
+  }
+
+  async function remove(entry: LdapEntry): Promise<void> {
+    await ldap('delete user', () => directory.del(entry.dn));
+    await directory.del(stateDn(entry)).catch(() => undefined);
+    emit({ kind: 'deleted' });
+  }
+
+  /** Writes modifications, renaming first when they replace the value that names the entry. */
+  async function write(entry: LdapEntry, modifications: Modification[]): Promise<LdapEntry> {
+    if (modifications.length === 0) return entry;
+    let dn = entry.dn;
+    const renamed = renameForRdn(dn, modifications);
+    if (renamed) {
+      await ldap('rename user', () => directory.rename(dn, renamed));
+      dn = renamed;
+    }
+    await ldap('update user', () => directory.modify(dn, modifications));
+    emit({ kind: 'updated', attributes: changedAttributeNames(modifications) });
+    return readBack(dn);
+  }
+
+  async function applyActive(entry: LdapEntry, resource: Json): Promise<'deleted' | 'kept'> {
+    const active = getIgnoreCase(resource, 'active');
+    if (typeof active !== 'boolean' || active === isActive(entry, spec)) return 'kept';
+    if (!active && spec.deprovisioning.onDisable === 'Ignore') return 'kept';
+    if (!active && spec.deprovisioning.onDisable === 'Delete') {
+      await remove(entry);
+      return 'deleted';
+    }
+    await setActive(entry, active);
+    return 'kept';
+  }
+
+  return {
+    async list(query: { filter?: string | undefined; startIndex: number; count: number }): Promise<Json> {
+      const filter = query.filter ? scimFilterToLdap(set, parseFilter(query.filter), ctx) : new EqualityFilter({ attribute: 'objectClass', value: spec.user.objectClass });
+      const entries = (await search(filter)).sort((a, b) => (a.dn < b.dn ? -1 : a.dn > b.dn ? 1 : 0));
+      const page = entries.slice(query.startIndex - 1, query.startIndex - 1 + query.count);
+      return listResponse(page.map(view), entries.length, query.startIndex);
+    },
+
+    async get(id: string): Promise<Json> {
+      return view(await find(id));
+    },
+
+    async create(body: Json): Promise<Json> {
+      const resource = normalizeResource(body);
+      const userName = getIgnoreCase(resource, 'userName');
+      if (typeof userName !== 'string' || userName.trim() === '') throw invalidValue('userName is required');
+      let desired;
+      try {
+        desired = applyEcmaExtension(set, toLdap(set, resource, 'create', ctx), resource, 'create');
+        await assertUnique(desired.attributes);
+        desired = await chooseUniqueValues(desired, isTaken);
+      } catch (error) {
+        mappingFailure(error);
+      }
+      const attributes = withPassword(desired.attributes, resource);
+      for (const { target, min, max } of desired.allocate) {
+        if (valuesOf(attributes, target).length === 0) attributes[target] = [String(await ldap(`allocate ${target}`, () => allocate(target, min, max)))];
+      }
+      const dn = formatDn(desired.dn ?? []);
+      await ldap('create user', () => directory.add(dn, attributes));
+      emit({ kind: 'created', attributes: Object.keys(attributes).sort() });
+      let entry = await readBack(dn);
+      if (getIgnoreCase(resource, 'active') === false && spec.deprovisioning.onDisable === 'Disable') {
+        await setActive(entry, false);
+        entry = await readBack(dn);
+      }
+      return view(entry);
+    },
+
+    async replace(id: string, body: Json): Promise<Json> {
+      const entry = await find(id);
+      const resource = normalizeResource(body);
+      if ((await applyActive(entry, resource)) === 'deleted') throw notFound(`user ${id} was deleted on disable`);
+      const current = await readBack(entry.dn);
+      let desired;
+      try {
+        desired = applyEcmaExtension(set, toLdap(set, resource, 'update', ctx), resource, 'update');
+      } catch (error) {
+        mappingFailure(error);
+      }
+      const attributes = withPassword(desired.attributes, resource);
+      return view(await write(current, diffAttributes(attributes, current.attributes)));
+    },
+
+    /** The updated user, or null when the PATCH disabled a user whose connector deletes on disable. */
+    async patch(id: string, body: unknown): Promise<Json | null> {
+      const operations = parsePatch(body);
+      const entry = await find(id);
+      const { resource: patched, touched } = applyPatch(view(entry), operations);
+      const resource = normalizeResource(patched);
+      if (touched.has('active') && (await applyActive(entry, resource)) === 'deleted') return null;
+      const current = touched.has('active') ? await readBack(entry.dn) : entry;
+      const mappings = mappingsTouchedBy(set, touched);
+      const subset: MappingSet = { ...set, attributes: set.attributes.filter((m) => mappings.has(m)), dn: { ...set.dn, apply: 'OnCreate' } };
+      let desired;
+      try {
+        desired = applyEcmaExtension(set, toLdap(subset, resource, 'update', ctx), [...touched].some((key) => key.startsWith(ECMA_KEY)) ? resource : {}, 'update');
+      } catch (error) {
+        mappingFailure(error);
+      }
+      const password = touched.has('password') ? resource : {};
+      const attributes = withPassword(desired.attributes, password);
+      return view(await write(current, diffAttributes(attributes, current.attributes)));
+    },
+
+    async remove(id: string): Promise<void> {
+      const entry = await find(id);
+      if (spec.deprovisioning.onDelete === 'Disable') await setActive(entry, false);
+      else await remove(entry);
+    },
+  };
+}
+
+const ECMA_KEY = ECMA2HOST_USER_SCHEMA.toLowerCase();
+
+export type UserService = ReturnType<typeof createUserService>;
