@@ -10,7 +10,11 @@ Serves SCIM 2.0 for the LdapConnectors, AttributeMappings and Secrets in the fil
 `;
 
 /** `scim-ldap listener`: runs until SIGTERM or SIGINT; exit 1 on invalid configuration, 2 on bad usage. */
-export async function listenerCommand(args: string[], out: (t: string) => void, err: (t: string) => void): Promise<number> {
+export async function listenerCommand(
+  args: string[],
+  out: (t: string) => void,
+  err: (t: string) => void,
+): Promise<number> {
   let values: { file?: string[]; host?: string; port?: string; 'insecure-http'?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -32,8 +36,13 @@ export async function listenerCommand(args: string[], out: (t: string) => void, 
     return 0;
   }
   const port = values.port === undefined ? undefined : Number(values.port);
-  if (!values.file?.length || (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))) {
-    err(`scim-ldap listener: ${values.file?.length ? '--port must be a port number' : '-f is required'}\n\n${LISTENER_USAGE}`);
+  if (
+    !values.file?.length ||
+    (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
+  ) {
+    err(
+      `scim-ldap listener: ${values.file?.length ? '--port must be a port number' : '-f is required'}\n\n${LISTENER_USAGE}`,
+    );
     return 2;
   }
   const logger = createLogger();

@@ -21,7 +21,11 @@ export const REDACT_PATHS = [
 
 export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
   return pino(
-    { level: options.level ?? process.env['LOG_LEVEL'] ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'scim-ldap' } },
+    {
+      level: options.level ?? process.env['LOG_LEVEL'] ?? 'info',
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { app: 'scim-ldap' },
+    },
     options.destination ?? process.stdout,
   );
 }

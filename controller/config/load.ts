@@ -24,7 +24,9 @@ export function parseDocuments(sources: readonly SourceText[]): SourceDocument[]
       documents = loadAll(source.text);
     } catch (error) {
       if (!(error instanceof YAMLException)) throw error;
-      const at = error.mark ? `line ${error.mark.line + 1}, column ${error.mark.column + 1}` : 'unknown position';
+      const at = error.mark
+        ? `line ${error.mark.line + 1}, column ${error.mark.column + 1}`
+        : 'unknown position';
       throw new ConfigError('InvalidYaml', source.name, [{ path: '', message: `${error.reason} at ${at}` }]);
     }
     documents.forEach((doc, index) => {

@@ -1,8 +1,8 @@
+import type { DirectoryOptions } from '../adapters/ldap/directory.ts';
 import { mappingsFor, parseDocuments, type SourceText, validateDocument } from '../config/load.ts';
 import type { LdapConnector, ScimLdapResource } from '../config/types.ts';
-import { type ConfigProblem, ConfigError } from '../config/validate.ts';
+import { ConfigError, type ConfigProblem } from '../config/validate.ts';
 import { compileMappingSet, type MappingSet } from '../core/mapping/mapping-set.ts';
-import type { DirectoryOptions } from '../adapters/ldap/directory.ts';
 
 /** Everything the listener needs for one connector, with its secrets resolved. */
 export interface ConnectorConfig {
@@ -23,26 +23,39 @@ function secretsFrom(docs: ReturnType<typeof parseDocuments>): { secrets: Secret
   const secrets: Secrets = new Map();
   const rest: typeof docs = [];
   for (const entry of docs) {
-    const doc = entry.doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown }; data?: unknown; stringData?: unknown };
+    const doc = entry.doc as {
+      apiVersion?: unknown;
+      kind?: unknown;
+      metadata?: { name?: unknown };
+      data?: unknown;
+      stringData?: unknown;
+    };
     if (doc.apiVersion !== 'v1' || doc.kind !== 'Secret') {
       rest.push(entry);
       continue;
     }
     const name = doc.metadata?.name;
     if (typeof name !== 'string' || name === '') {
-      throw new ConfigError('InvalidSpec', `${entry.where}: Secret`, [{ path: 'metadata.name', message: 'is required' }]);
+      throw new ConfigError('InvalidSpec', `${entry.where}: Secret`, [
+        { path: 'metadata.name', message: 'is required' },
+      ]);
     }
     const values: Record<string, string> = {};
     for (const [key, value] of Object.entries((doc.data ?? {}) as Record<string, unknown>)) {
       values[key] = Buffer.from(String(value), 'base64').toString('utf8');
     }
-    for (const [key, value] of Object.entries((doc.stringData ?? {}) as Record<string, unknown>)) values[key] = String(value);
+    for (const [key, value] of Object.entries((doc.stringData ?? {}) as Record<string, unknown>))
+      values[key] = String(value);
     secrets.set(name, values);
   }
   return { secrets, rest };
 }
 
-function resolveConnector(connector: LdapConnector, resources: readonly ScimLdapResource[], secrets: Secrets): ConnectorConfig {
+function resolveConnector(
+  connector: LdapConnector,
+  resources: readonly ScimLdapResource[],
+  secrets: Secrets,
+): ConnectorConfig {
   const problems: ConfigProblem[] = [];
   const { spec } = connector;
   const secret = (path: string, ref: { name: string; key: string } | undefined): string | undefined => {
@@ -52,18 +65,30 @@ function resolveConnector(connector: LdapConnector, resources: readonly ScimLdap
     return value;
   };
   const token = secret('spec.scim.tokenSecretRef', spec.scim.tokenSecretRef) ?? '';
-  if (token && token.length < MIN_TOKEN_LENGTH) problems.push({ path: 'spec.scim.tokenSecretRef', message: `the token must have at least ${MIN_TOKEN_LENGTH} characters` });
+  if (token && token.length < MIN_TOKEN_LENGTH)
+    problems.push({
+      path: 'spec.scim.tokenSecretRef',
+      message: `the token must have at least ${MIN_TOKEN_LENGTH} characters`,
+    });
   const ca = secret('spec.server.caSecretRef', spec.server.caSecretRef);
   const tlsSecret = (path: string, name: string) => ({
     cert: secret(path, { name, key: 'tls.crt' }) ?? '',
     key: secret(path, { name, key: 'tls.key' }) ?? '',
   });
-  const clientCert = spec.bind.clientCertSecretRef ? tlsSecret('spec.bind.clientCertSecretRef', spec.bind.clientCertSecretRef.name) : undefined;
+  const clientCert = spec.bind.clientCertSecretRef
+    ? tlsSecret('spec.bind.clientCertSecretRef', spec.bind.clientCertSecretRef.name)
+    : undefined;
   const bind: DirectoryOptions['bind'] =
     spec.bind.method === 'Simple'
-      ? { method: 'Simple', dn: spec.bind.dn ?? '', password: secret('spec.bind.passwordSecretRef', spec.bind.passwordSecretRef) ?? '' }
+      ? {
+          method: 'Simple',
+          dn: spec.bind.dn ?? '',
+          password: secret('spec.bind.passwordSecretRef', spec.bind.passwordSecretRef) ?? '',
+        }
       : { method: 'SaslExternal' };
-  const tls = spec.scim.tls.secretName ? tlsSecret('spec.scim.tls.secretName', spec.scim.tls.secretName) : undefined;
+  const tls = spec.scim.tls.secretName
+    ? tlsSecret('spec.scim.tls.secretName', spec.scim.tls.secretName)
+    : undefined;
   let set: MappingSet | undefined;
   try {
     set = compileMappingSet(connector, mappingsFor(resources, connector.metadata.name));
@@ -71,8 +96,13 @@ function resolveConnector(connector: LdapConnector, resources: readonly ScimLdap
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
-  if (set && !set.dn) problems.push({ path: 'AttributeMapping', message: `no AttributeMapping for users references LdapConnector ${connector.metadata.name}` });
-  if (problems.length || !set) throw new ConfigError('InvalidSpec', `LdapConnector/${connector.metadata.name}`, problems);
+  if (set && !set.dn)
+    problems.push({
+      path: 'AttributeMapping',
+      message: `no AttributeMapping for users references LdapConnector ${connector.metadata.name}`,
+    });
+  if (problems.length || !set)
+    throw new ConfigError('InvalidSpec', `LdapConnector/${connector.metadata.name}`, problems);
   const scheme = spec.server.security === 'LDAPS' ? 'ldaps' : 'ldap';
   const host = spec.server.host.includes(':') ? `[${spec.server.host}]` : spec.server.host;
   return {
@@ -101,6 +131,9 @@ export function loadListenerConfig(sources: readonly SourceText[]): ConnectorCon
   const { secrets, rest } = secretsFrom(parseDocuments(sources));
   const resources = rest.map(validateDocument);
   const connectors = resources.filter((r): r is LdapConnector => r.kind === 'LdapConnector');
-  if (connectors.length === 0) throw new ConfigError('InvalidSpec', 'listener', [{ path: '', message: 'no LdapConnector in the given files' }]);
+  if (connectors.length === 0)
+    throw new ConfigError('InvalidSpec', 'listener', [
+      { path: '', message: 'no LdapConnector in the given files' },
+    ]);
   return connectors.map((c) => resolveConnector(c, resources, secrets));
 }

@@ -3,9 +3,9 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { watch } from 'chokidar';
 import type { FastifyInstance } from 'fastify';
+import { buildApp, type ConnectorEndpoint } from '../adapters/http/app.ts';
 import { createAllocator } from '../adapters/ldap/allocator.ts';
 import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
-import { buildApp, type ConnectorEndpoint } from '../adapters/http/app.ts';
 import type { SourceText } from '../config/load.ts';
 import { directoryAttributes } from '../core/scim/discovery.ts';
 import type { Logger } from '../log.ts';
@@ -51,8 +51,11 @@ async function readSources(paths: readonly string[]): Promise<SourceText[]> {
   const sources: SourceText[] = [];
   for (const path of paths) {
     if ((await stat(path)).isDirectory()) {
-      const names = (await readdir(path)).filter((n) => !n.startsWith('.') && /\.(ya?ml|json)$/.test(n)).sort();
-      for (const name of names) sources.push({ name: join(path, name), text: await readFile(join(path, name), 'utf8') });
+      const names = (await readdir(path))
+        .filter((n) => !n.startsWith('.') && /\.(ya?ml|json)$/.test(n))
+        .sort();
+      for (const name of names)
+        sources.push({ name: join(path, name), text: await readFile(join(path, name), 'utf8') });
     } else {
       sources.push({ name: path, text: await readFile(path, 'utf8') });
     }
@@ -62,9 +65,17 @@ async function readSources(paths: readonly string[]): Promise<SourceText[]> {
 
 async function subschemaAttributes(directory: Directory, names: readonly string[]) {
   try {
-    const [root] = await directory.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['subschemaSubentry'] });
+    const [root] = await directory.search('', {
+      scope: 'base',
+      filter: '(objectClass=*)',
+      attributes: ['subschemaSubentry'],
+    });
     const subschema = root?.attributes['subschemaSubentry']?.[0] ?? 'cn=Subschema';
-    const [entry] = await directory.search(subschema, { scope: 'base', filter: '(objectClass=subschema)', attributes: ['attributeTypes'] });
+    const [entry] = await directory.search(subschema, {
+      scope: 'base',
+      filter: '(objectClass=subschema)',
+      attributes: ['attributeTypes'],
+    });
     return directoryAttributes(names, entry?.attributes['attributeTypes'] ?? []);
   } catch {
     return directoryAttributes(names, []);
@@ -123,7 +134,10 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
     logger,
     metrics,
     https,
-    ready: async () => (await Promise.allSettled(runtime.directories.map((d) => d.ping()))).every((r) => r.status === 'fulfilled'),
+    ready: async () =>
+      (await Promise.allSettled(runtime.directories.map((d) => d.ping()))).every(
+        (r) => r.status === 'fulfilled',
+      ),
   });
   const port = options.port ?? configs[0]?.port ?? 8585;
   await app.listen({ host: options.host, port });
@@ -138,7 +152,10 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
     try {
       next = runtimeFor(loadListenerConfig(await readSources(options.files)), metrics);
     } catch (error) {
-      logger.error({ err: { message: (error as Error).message } }, 'configuration change rejected; keeping the last good configuration');
+      logger.error(
+        { err: { message: (error as Error).message } },
+        'configuration change rejected; keeping the last good configuration',
+      );
       return false;
     }
     const previous = runtime;
@@ -157,7 +174,11 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   const watcher =
     options.watch === false
       ? undefined
-      : watch([...options.files], { ignoreInitial: true, followSymlinks: true, awaitWriteFinish: { stabilityThreshold: 100 } }).on('all', () => {
+      : watch([...options.files], {
+          ignoreInitial: true,
+          followSymlinks: true,
+          awaitWriteFinish: { stabilityThreshold: 100 },
+        }).on('all', () => {
           clearTimeout(timer);
           timer = setTimeout(() => void reload(), 200);
         });

@@ -1,10 +1,13 @@
+import 'reflect-metadata';
 import { createHash, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 /** A self-signed serving certificate (ECDSA P-256, a year), for a listener given no TLS secret. */
-export async function selfSignedCertificate(hosts: readonly string[]): Promise<{ cert: string; key: string; fingerprint: string }> {
+export async function selfSignedCertificate(
+  hosts: readonly string[],
+): Promise<{ cert: string; key: string; fingerprint: string }> {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const now = Date.now();
@@ -16,13 +19,22 @@ export async function selfSignedCertificate(hosts: readonly string[]): Promise<{
     signingAlgorithm: algorithm,
     keys: keys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'],
     extensions: [
-      new x509.SubjectAlternativeNameExtension(hosts.map((h) => (/^[\d.]+$|:/.test(h) ? { type: 'ip', value: h } : { type: 'dns', value: h }))),
+      new x509.SubjectAlternativeNameExtension(
+        hosts.map((h) => (/^[\d.]+$|:/.test(h) ? { type: 'ip', value: h } : { type: 'dns', value: h })),
+      ),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
     ],
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  const key = `-----BEGIN PRIVATE KEY-----\n${Buffer.from(pkcs8).toString('base64').match(/.{1,64}/g)?.join('\n')}\n-----END PRIVATE KEY-----\n`;
-  return { cert: certificate.toString('pem'), key, fingerprint: certificateFingerprint(certificate.toString('pem')) };
+  const key = `-----BEGIN PRIVATE KEY-----\n${Buffer.from(pkcs8)
+    .toString('base64')
+    .match(/.{1,64}/g)
+    ?.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  return {
+    cert: certificate.toString('pem'),
+    key,
+    fingerprint: certificateFingerprint(certificate.toString('pem')),
+  };
 }
 
 /** SHA-256 fingerprint of a PEM certificate, as `AB:CD:…`, for administrators to pin or compare. */

@@ -3,29 +3,39 @@ import type { Allocate } from '../adapters/ldap/allocator.ts';
 import { type Directory, DirectoryError } from '../adapters/ldap/directory.ts';
 import { hashPassword } from '../adapters/ldap/password.ts';
 import { ensureContainer, stateContainer } from '../adapters/ldap/state.ts';
-import { formatDn, parseDn } from '../core/ldap/dn.ts';
 import { changedAttributeNames, diffAttributes, type Modification } from '../core/ldap/diff.ts';
+import { formatDn, parseDn } from '../core/ldap/dn.ts';
 import { type LdapAttributes, type LdapEntry, valuesOf } from '../core/ldap/entry.ts';
-import { scimFilterToLdap } from '../core/mapping/filters.ts';
+import { scimErrorForLdap } from '../core/ldap/result-codes.ts';
 import type { EvaluationContext } from '../core/mapping/expression/functions.ts';
+import { scimFilterToLdap } from '../core/mapping/filters.ts';
 import type { MappingSet } from '../core/mapping/mapping-set.ts';
 import { MappingError, toLdap } from '../core/mapping/to-ldap.ts';
 import { toScim } from '../core/mapping/to-scim.ts';
 import { chooseUniqueValues, NoUniqueValueError } from '../core/mapping/unique.ts';
-import { applyEcmaExtension, disablePlan, enablePlan, isActive, mappingsTouchedBy, renameForRdn } from '../core/provision/users.ts';
+import {
+  applyEcmaExtension,
+  disablePlan,
+  enablePlan,
+  isActive,
+  mappingsTouchedBy,
+  renameForRdn,
+} from '../core/provision/users.ts';
 import { normalizeResource } from '../core/scim/coerce.ts';
 import { invalidValue, notFound, ScimError, uniqueness } from '../core/scim/errors.ts';
 import { parseFilter } from '../core/scim/filter.ts';
 import { listResponse } from '../core/scim/list.ts';
 import { getIgnoreCase } from '../core/scim/match.ts';
-import { ECMA2HOST_USER_SCHEMA } from '../core/scim/resources.ts';
 import { applyPatch, parsePatch } from '../core/scim/patch.ts';
-import { scimErrorForLdap } from '../core/ldap/result-codes.ts';
+import { ECMA2HOST_USER_SCHEMA } from '../core/scim/resources.ts';
 
 type Json = Record<string, unknown>;
 
 /** What happened, for metrics and logs (attribute names only, never values). */
-export type UserEvent = { kind: 'created' | 'updated' | 'disabled' | 'enabled' | 'deleted'; attributes?: string[] };
+export type UserEvent = {
+  kind: 'created' | 'updated' | 'disabled' | 'enabled' | 'deleted';
+  attributes?: string[];
+};
 
 export interface UserServiceOptions {
   set: MappingSet;
@@ -62,7 +72,8 @@ export function createUserService(options: UserServiceOptions) {
   const disabledContainer = [[{ type: 'ou', value: 'disabled' }], ...stateContainer(set.baseDN)];
   const emit = (event: UserEvent) => options.onEvent?.(event);
 
-  const idOf = (entry: LdapEntry) => (spec.user.anchor === 'entryUUID' ? (valuesOf(entry.attributes, 'entryUUID')[0] ?? '') : entry.dn);
+  const idOf = (entry: LdapEntry) =>
+    spec.user.anchor === 'entryUUID' ? (valuesOf(entry.attributes, 'entryUUID')[0] ?? '') : entry.dn;
 
   function view(entry: LdapEntry): Json {
     const resource = toScim(set, entry);
@@ -70,7 +81,13 @@ export function createUserService(options: UserServiceOptions) {
   }
 
   async function search(filter: Filter, attributes = ['*', 'entryUUID']): Promise<LdapEntry[]> {
-    return ldap('search users', () => directory.search(base, { filter: new AndFilter({ filters: [userClass, filter] }), attributes, paged: true }));
+    return ldap('search users', () =>
+      directory.search(base, {
+        filter: new AndFilter({ filters: [userClass, filter] }),
+        attributes,
+        paged: true,
+      }),
+    );
   }
 
   async function find(id: string): Promise<LdapEntry> {
@@ -80,7 +97,9 @@ export function createUserService(options: UserServiceOptions) {
     } else {
       try {
         parseDn(id);
-        entries = await ldap('read user', () => directory.search(id, { scope: 'base', filter: userClass, attributes: ['*', 'entryUUID'] }));
+        entries = await ldap('read user', () =>
+          directory.search(id, { scope: 'base', filter: userClass, attributes: ['*', 'entryUUID'] }),
+        );
       } catch (error) {
         if (!(error instanceof ScimError && error.status === 404)) throw error;
       }
@@ -91,7 +110,9 @@ export function createUserService(options: UserServiceOptions) {
   }
 
   async function readBack(dn: string): Promise<LdapEntry> {
-    const [entry] = await ldap('read user', () => directory.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['*', 'entryUUID'] }));
+    const [entry] = await ldap('read user', () =>
+      directory.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['*', 'entryUUID'] }),
+    );
     if (!entry) throw notFound('the user disappeared while it was written');
     return entry;
   }
@@ -99,11 +120,16 @@ export function createUserService(options: UserServiceOptions) {
   function withPassword(attributes: LdapAttributes, resource: Json): LdapAttributes {
     const out = { ...attributes };
     const password = getIgnoreCase(resource, 'password');
-    if (typeof password === 'string' && password !== '' && spec.user.attributes.some((a) => a.toLowerCase() === 'userpassword')) {
+    if (
+      typeof password === 'string' &&
+      password !== '' &&
+      spec.user.attributes.some((a) => a.toLowerCase() === 'userpassword')
+    ) {
       out['userPassword'] = [password];
     }
     for (const key of Object.keys(out)) {
-      if (key.toLowerCase() === 'userpassword') out[key] = (out[key] ?? []).map((p) => hashPassword(p, spec.passwordHash));
+      if (key.toLowerCase() === 'userpassword')
+        out[key] = (out[key] ?? []).map((p) => hashPassword(p, spec.passwordHash));
     }
     return out;
   }
@@ -118,17 +144,27 @@ export function createUserService(options: UserServiceOptions) {
   }
 
   async function isTaken(attribute: string, value: string): Promise<boolean> {
-    const holders = await ldap('check uniqueness', () => directory.search(base, { filter: new EqualityFilter({ attribute, value }), attributes: ['1.1'] }));
+    const holders = await ldap('check uniqueness', () =>
+      directory.search(base, { filter: new EqualityFilter({ attribute, value }), attributes: ['1.1'] }),
+    );
     return holders.length > 0;
   }
 
-  const stateDn = (entry: LdapEntry) => formatDn([[{ type: 'cn', value: valuesOf(entry.attributes, 'entryUUID')[0] ?? entry.dn }], ...disabledContainer]);
+  const stateDn = (entry: LdapEntry) =>
+    formatDn([
+      [{ type: 'cn', value: valuesOf(entry.attributes, 'entryUUID')[0] ?? entry.dn }],
+      ...disabledContainer,
+    ]);
 
   async function saveDisableState(entry: LdapEntry, previous: LdapAttributes): Promise<void> {
     await ensureContainer(directory, disabledContainer, set.baseDN);
     const dn = stateDn(entry);
     await directory.del(dn).catch(() => undefined);
-    await directory.add(dn, { objectClass: ['organizationalRole'], cn: [parseDn(dn)[0]?.[0]?.value ?? ''], description: [JSON.stringify(previous)] });
+    await directory.add(dn, {
+      objectClass: ['organizationalRole'],
+      cn: [parseDn(dn)[0]?.[0]?.value ?? ''],
+      description: [JSON.stringify(previous)],
+    });
   }
 
   async function setActive(entry: LdapEntry, active: boolean): Promise<void> {
@@ -143,14 +179,20 @@ export function createUserService(options: UserServiceOptions) {
       return;
     }
     const [state] = await ldap('read disable state', () =>
-      directory.search(stateDn(entry), { scope: 'base', filter: '(objectClass=*)', attributes: ['description'] }).catch((error: unknown) => {
-        if (error instanceof DirectoryError && error.code === NO_SUCH_OBJECT) return [];
-        throw error;
-      }),
+      directory
+        .search(stateDn(entry), { scope: 'base', filter: '(objectClass=*)', attributes: ['description'] })
+        .catch((error: unknown) => {
+          if (error instanceof DirectoryError && error.code === NO_SUCH_OBJECT) return [];
+          throw error;
+        }),
     );
-    const saved = state ? (JSON.parse(valuesOf(state.attributes, 'description')[0] ?? '{}') as LdapAttributes) : {};
+    const saved = state
+      ? (JSON.parse(valuesOf(state.attributes, 'description')[0] ?? '{}') as LdapAttributes)
+      : {};
     // Without saved state (disabled by someone else), clear what Disable sets.
-    const previous = state ? saved : Object.fromEntries(Object.keys(spec.deprovisioning.disable.set).map((a) => [a, [] as string[]]));
+    const previous = state
+      ? saved
+      : Object.fromEntries(Object.keys(spec.deprovisioning.disable.set).map((a) => [a, [] as string[]]));
     await ldap('enable user', async () => {
       await directory.modify(entry.dn, enablePlan(entry, previous));
       if (state) await directory.del(state.dn);
@@ -192,7 +234,9 @@ export function createUserService(options: UserServiceOptions) {
 
   return {
     async list(query: { filter?: string | undefined; startIndex: number; count: number }): Promise<Json> {
-      const filter = query.filter ? scimFilterToLdap(set, parseFilter(query.filter), ctx) : new EqualityFilter({ attribute: 'objectClass', value: spec.user.objectClass });
+      const filter = query.filter
+        ? scimFilterToLdap(set, parseFilter(query.filter), ctx)
+        : new EqualityFilter({ attribute: 'objectClass', value: spec.user.objectClass });
       const entries = (await search(filter)).sort((a, b) => (a.dn < b.dn ? -1 : a.dn > b.dn ? 1 : 0));
       const page = entries.slice(query.startIndex - 1, query.startIndex - 1 + query.count);
       return listResponse(page.map(view), entries.length, query.startIndex);
@@ -216,7 +260,8 @@ export function createUserService(options: UserServiceOptions) {
       }
       const attributes = withPassword(desired.attributes, resource);
       for (const { target, min, max } of desired.allocate) {
-        if (valuesOf(attributes, target).length === 0) attributes[target] = [String(await ldap(`allocate ${target}`, () => allocate(target, min, max)))];
+        if (valuesOf(attributes, target).length === 0)
+          attributes[target] = [String(await ldap(`allocate ${target}`, () => allocate(target, min, max)))];
       }
       const dn = formatDn(desired.dn ?? []);
       await ldap('create user', () => directory.add(dn, attributes));
@@ -232,7 +277,8 @@ export function createUserService(options: UserServiceOptions) {
     async replace(id: string, body: Json): Promise<Json> {
       const entry = await find(id);
       const resource = normalizeResource(body);
-      if ((await applyActive(entry, resource)) === 'deleted') throw notFound(`user ${id} was deleted on disable`);
+      if ((await applyActive(entry, resource)) === 'deleted')
+        throw notFound(`user ${id} was deleted on disable`);
       const current = await readBack(entry.dn);
       let desired;
       try {
@@ -253,10 +299,19 @@ export function createUserService(options: UserServiceOptions) {
       if (touched.has('active') && (await applyActive(entry, resource)) === 'deleted') return null;
       const current = touched.has('active') ? await readBack(entry.dn) : entry;
       const mappings = mappingsTouchedBy(set, touched);
-      const subset: MappingSet = { ...set, attributes: set.attributes.filter((m) => mappings.has(m)), dn: { ...set.dn, apply: 'OnCreate' } };
+      const subset: MappingSet = {
+        ...set,
+        attributes: set.attributes.filter((m) => mappings.has(m)),
+        dn: { ...set.dn, apply: 'OnCreate' },
+      };
       let desired;
       try {
-        desired = applyEcmaExtension(set, toLdap(subset, resource, 'update', ctx), [...touched].some((key) => key.startsWith(ECMA_KEY)) ? resource : {}, 'update');
+        desired = applyEcmaExtension(
+          set,
+          toLdap(subset, resource, 'update', ctx),
+          [...touched].some((key) => key.startsWith(ECMA_KEY)) ? resource : {},
+          'update',
+        );
       } catch (error) {
         mappingFailure(error);
       }

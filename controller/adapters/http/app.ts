@@ -1,7 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Registry } from 'prom-client';
-import { type DirectoryAttribute, resourceTypes, schemas, serviceProviderConfig } from '../../core/scim/discovery.ts';
+import {
+  type DirectoryAttribute,
+  resourceTypes,
+  schemas,
+  serviceProviderConfig,
+} from '../../core/scim/discovery.ts';
 import { errorBody, notFound, ScimError } from '../../core/scim/errors.ts';
 import { listResponse, paging, projectAttributes } from '../../core/scim/list.ts';
 import type { UserService } from '../../listener/users.ts';
@@ -21,7 +31,10 @@ export interface AppOptions {
   /** Looked up per request, so a configuration reload takes effect without restarting the server. */
   connectors: () => readonly ConnectorEndpoint[];
   logger: Logger;
-  metrics: { registry: Registry; observe(route: string, method: string, status: number, seconds: number): void };
+  metrics: {
+    registry: Registry;
+    observe(route: string, method: string, status: number, seconds: number): void;
+  };
   /** True when every connector can bind to its directory. */
   ready: () => Promise<boolean>;
   /** Largest request body accepted, in bytes (larger: 413 tooLarge). */
@@ -53,12 +66,19 @@ function asScimError(error: unknown): ScimError | undefined {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ScimError({ status: 413, scimType: 'tooLarge' }, 'the request body is too large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ScimError({ status: 400, scimType: 'invalidSyntax' }, 'send application/scim+json or application/json');
+      return new ScimError(
+        { status: 400, scimType: 'invalidSyntax' },
+        'send application/scim+json or application/json',
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ScimError({ status: 400, scimType: 'invalidSyntax' }, 'the request body is not valid JSON');
     default:
-      if (fastifyError.statusCode === 400) return new ScimError({ status: 400, scimType: 'invalidSyntax' }, fastifyError.message ?? 'bad request');
+      if (fastifyError.statusCode === 400)
+        return new ScimError(
+          { status: 400, scimType: 'invalidSyntax' },
+          fastifyError.message ?? 'bad request',
+        );
       return undefined;
   }
 }
@@ -101,7 +121,9 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
         return listResponse(all, all.length, 1);
       });
       scope.get<{ Params: IdParams }>('/Schemas/:id', async (request) => {
-        const found = schemas(await of(request).directoryAttributes()).find((s) => s['id'] === request.params.id);
+        const found = schemas(await of(request).directoryAttributes()).find(
+          (s) => s['id'] === request.params.id,
+        );
         if (!found) throw notFound(`no schema ${request.params.id}`);
         return found;
       });
@@ -109,7 +131,9 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
       scope.get<{ Querystring: Query }>('/Users', async (request) => {
         const { startIndex, count } = paging(request.query);
         const list = await of(request).users.list({ filter: request.query['filter'], startIndex, count });
-        list['Resources'] = (list['Resources'] as Record<string, unknown>[]).map((r) => projectAttributes(r, request.query));
+        list['Resources'] = (list['Resources'] as Record<string, unknown>[]).map((r) =>
+          projectAttributes(r, request.query),
+        );
         return list;
       });
       scope.get<{ Params: IdParams; Querystring: Query }>('/Users/:id', async (request) =>
@@ -117,9 +141,17 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
       );
       scope.post<{ Body: Record<string, unknown> }>('/Users', async (request, reply) => {
         const created = await of(request).users.create(bodyObject(request));
-        return reply.code(201).header('Location', `${request.url.replace(/\/Users\/?$/, '')}/Users/${encodeURIComponent(String(created['id']))}`).send(created);
+        return reply
+          .code(201)
+          .header(
+            'Location',
+            `${request.url.replace(/\/Users\/?$/, '')}/Users/${encodeURIComponent(String(created['id']))}`,
+          )
+          .send(created);
       });
-      scope.put<{ Params: IdParams }>('/Users/:id', async (request) => of(request).users.replace(request.params.id, bodyObject(request)));
+      scope.put<{ Params: IdParams }>('/Users/:id', async (request) =>
+        of(request).users.replace(request.params.id, bodyObject(request)),
+      );
       scope.patch<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
         const updated = await of(request).users.patch(request.params.id, bodyObject(request));
         return updated ? updated : reply.code(204).send();
@@ -153,7 +185,20 @@ export function buildApp(options: AppOptions): FastifyInstance {
     disableRequestLogging: true,
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
   });
-  app.addContentTypeParser(SCIM_JSON, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // Entra sends application/scim+json, other clients application/json; a DELETE may carry the type and no body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser([SCIM_JSON, 'application/json'], { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(
+        new ScimError({ status: 400, scimType: 'invalidSyntax' }, 'the request body is not valid JSON'),
+        undefined,
+      );
+    }
+  });
 
   app.addHook('onSend', async (_request, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '');
@@ -161,32 +206,52 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
-    options.metrics.observe(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
-    request.log.info({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    options.metrics.observe(
+      request.routeOptions.url ?? 'unmatched',
+      request.method,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
   });
 
   app.setErrorHandler((error, request, reply) => {
     const scim = asScimError(error);
     if (scim) {
-      if (scim.status >= 500) request.log.warn({ status: scim.status, detail: scim.message }, 'request failed');
+      if (scim.status >= 500)
+        request.log.warn({ status: scim.status, detail: scim.message }, 'request failed');
       return sendError(reply, scim);
     }
     request.log.error({ err: error }, 'unexpected error');
     return sendError(reply, new ScimError({ status: 500 }, 'internal error'));
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, notFound(`no route for ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, notFound(`no route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const ready = await options.ready();
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'directory unreachable' });
   });
-  app.get('/metrics', async (_request, reply) => reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
+  );
 
   registerConnector(app, '/:tenant/scim', (request) => {
     const tenant = String((request.params as { tenant?: string }).tenant ?? '');
     return options.connectors().find((c) => `ecma2host_${c.name}`.toLowerCase() === tenant.toLowerCase());
   });
-  registerConnector(app, '/scim', () => (options.connectors().length === 1 ? options.connectors()[0] : undefined));
+  registerConnector(app, '/scim', () =>
+    options.connectors().length === 1 ? options.connectors()[0] : undefined,
+  );
   return app;
 }

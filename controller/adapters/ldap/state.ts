@@ -9,7 +9,11 @@ export function stateContainer(baseDN: Dn): Dn {
 }
 
 /** Adds an entry unless it exists already (another listener may add it at the same moment). */
-export async function addIfMissing(directory: Directory, dn: Dn, attributes: Record<string, string[]>): Promise<void> {
+export async function addIfMissing(
+  directory: Directory,
+  dn: Dn,
+  attributes: Record<string, string[]>,
+): Promise<void> {
   try {
     await directory.add(formatDn(dn), attributes);
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { LdapConnectorSpec } from '../../config/types.ts';
-import { type Dn, formatDn, isWithin, parseDn } from '../ldap/dn.ts';
 import type { Modification } from '../ldap/diff.ts';
+import { type Dn, formatDn, isWithin, parseDn } from '../ldap/dn.ts';
 import { type LdapAttributes, type LdapEntry, valuesOf } from '../ldap/entry.ts';
 import { scimPath } from '../mapping/attributes.ts';
 import type { CompiledMapping, MappingSet } from '../mapping/mapping-set.ts';
@@ -18,14 +18,21 @@ const ECMA_PSEUDO = new Set(['-dn-', '_distinguishedname', 'export_password']);
  * works unchanged: attributes the connector exposes, `export_password` as userPassword, and on create `-dn-`
  * and `objectClass`. They override what mappings computed.
  */
-export function applyEcmaExtension(set: MappingSet, desired: DesiredEntry, resource: unknown, mode: 'create' | 'update'): DesiredEntry {
+export function applyEcmaExtension(
+  set: MappingSet,
+  desired: DesiredEntry,
+  resource: unknown,
+  mode: 'create' | 'update',
+): DesiredEntry {
   const extension = getIgnoreCase(resource, ECMA2HOST_USER_SCHEMA);
   if (typeof extension !== 'object' || extension === null) return desired;
   const exposed = new Map(set.connector.spec.user.attributes.map((a) => [a.toLowerCase(), a]));
   const attributes = { ...desired.attributes };
   let dn = desired.dn;
   for (const [name, raw] of Object.entries(extension)) {
-    const values = (Array.isArray(raw) ? raw : [raw]).filter((v) => v !== null && v !== undefined && v !== '').map(String);
+    const values = (Array.isArray(raw) ? raw : [raw])
+      .filter((v) => v !== null && v !== undefined && v !== '')
+      .map(String);
     const lower = name.toLowerCase();
     if (lower === 'export_password') {
       if (values.length) attributes['userPassword'] = values.slice(0, 1);
@@ -47,7 +54,8 @@ function parseWithin(text: string, base: Dn): Dn {
   } catch (error) {
     throw invalidValue(`-dn- is not a valid DN: ${(error as Error).message}`);
   }
-  if (!isWithin(dn, base) || dn.length === base.length) throw invalidValue('-dn- is not below the connector baseDN');
+  if (!isWithin(dn, base) || dn.length === base.length)
+    throw invalidValue('-dn- is not below the connector baseDN');
   return dn;
 }
 
@@ -76,7 +84,10 @@ export function isActive(entry: LdapEntry, spec: LdapConnectorSpec): boolean {
 }
 
 /** Disable: the modifications, and the values they replace (kept to restore them exactly on re-enable). */
-export function disablePlan(entry: LdapEntry, spec: LdapConnectorSpec): { modifications: Modification[]; previous: LdapAttributes } {
+export function disablePlan(
+  entry: LdapEntry,
+  spec: LdapConnectorSpec,
+): { modifications: Modification[]; previous: LdapAttributes } {
   const previous: LdapAttributes = {};
   const modifications: Modification[] = [];
   for (const [attribute, value] of Object.entries(spec.deprovisioning.disable.set)) {
@@ -91,7 +102,8 @@ export function enablePlan(entry: LdapEntry, previous: LdapAttributes): Modifica
   const modifications: Modification[] = [];
   for (const [attribute, values] of Object.entries(previous)) {
     if (values.length) modifications.push({ operation: 'replace', attribute, values });
-    else if (valuesOf(entry.attributes, attribute).length) modifications.push({ operation: 'delete', attribute, values: [] });
+    else if (valuesOf(entry.attributes, attribute).length)
+      modifications.push({ operation: 'delete', attribute, values: [] });
   }
   return modifications;
 }
@@ -107,7 +119,11 @@ export function renameForRdn(dn: string, modifications: readonly Modification[])
   const ava = rdn[0] as { type: string; value: string };
   const change = modifications.find((m) => m.attribute.toLowerCase() === ava.type.toLowerCase());
   if (!change) return null;
-  if (change.operation === 'replace' && !change.values.includes(ava.value) && change.values[0] !== undefined) {
+  if (
+    change.operation === 'replace' &&
+    !change.values.includes(ava.value) &&
+    change.values[0] !== undefined
+  ) {
     return formatDn([[{ type: ava.type, value: change.values[0] }], ...parsed.slice(1)]);
   }
   if (change.operation === 'delete') throw invalidValue(`${ava.type} names the entry and cannot be removed`);

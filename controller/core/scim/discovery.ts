@@ -23,7 +23,12 @@ export function serviceProviderConfig(): Json {
     sort: { supported: false },
     etag: { supported: false },
     authenticationSchemes: [
-      { type: 'oauthbearertoken', name: 'Bearer token', description: 'The token from the connector scim.tokenSecretRef', primary: true },
+      {
+        type: 'oauthbearertoken',
+        name: 'Bearer token',
+        description: 'The token from the connector scim.tokenSecretRef',
+        primary: true,
+      },
     ],
     meta: { resourceType: 'ServiceProviderConfig' },
   };
@@ -54,7 +59,8 @@ function attribute(definition: AttributeDefinition): Json {
     multiValued: definition.multiValued === true,
     required: definition.name === 'userName',
     caseExact: definition.name === 'id',
-    mutability: definition.name === 'id' ? 'readOnly' : definition.name === 'password' ? 'writeOnly' : 'readWrite',
+    mutability:
+      definition.name === 'id' ? 'readOnly' : definition.name === 'password' ? 'writeOnly' : 'readWrite',
     returned: definition.name === 'password' ? 'never' : 'default',
     uniqueness: definition.name === 'userName' || definition.name === 'id' ? 'server' : 'none',
   };
@@ -90,7 +96,11 @@ export function schemas(directoryAttributes: readonly DirectoryAttribute[]): Jso
     meta: { resourceType: 'Schema', location: `/Schemas/${id}` },
   });
   const directory = [
-    ...directoryAttributes.map((a) => ({ ...attribute({ name: a.name }), multiValued: a.multiValued, caseExact: false })),
+    ...directoryAttributes.map((a) => ({
+      ...attribute({ name: a.name }),
+      multiValued: a.multiValued,
+      caseExact: false,
+    })),
     { ...attribute({ name: '-dn-' }), mutability: 'immutable' },
   ];
   return [
@@ -104,12 +114,15 @@ export function schemas(directoryAttributes: readonly DirectoryAttribute[]): Jso
  * Which of `names` are single-valued, from the directory's subschema (attributeTypes values in RFC 4512 form:
  * `( oid NAME ( 'uid' 'userid' ) … SINGLE-VALUE … )`).
  */
-export function directoryAttributes(names: readonly string[], attributeTypes: readonly string[]): DirectoryAttribute[] {
+export function directoryAttributes(
+  names: readonly string[],
+  attributeTypes: readonly string[],
+): DirectoryAttribute[] {
   const single = new Set<string>();
   for (const definition of attributeTypes) {
     if (!/\bSINGLE-VALUE\b/.test(definition)) continue;
     const nameList = /\bNAME\s+(\(([^)]*)\)|'([^']*)')/.exec(definition);
-    const found = nameList ? (nameList[2] ?? nameList[3] ?? '').match(/[^\s']+/g) ?? [] : [];
+    const found = nameList ? ((nameList[2] ?? nameList[3] ?? '').match(/[^\s']+/g) ?? []) : [];
     for (const name of found) single.add(name.toLowerCase());
   }
   return names.map((name) => ({ name, multiValued: !single.has(name.toLowerCase()) }));

@@ -1,0 +1,100 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { type RunningListener, startListener } from '../../controller/listener/server.ts';
+import type { Slapd } from './slapd.ts';
+
+export const TOKEN = 'test-token-0123456789';
+
+/** Manifests for a connector on a test slapd: the contoso mappings, moved to dc=example,dc=org. */
+export function manifests(
+  slapd: Slapd,
+  name = 'ldap',
+  dnExpression = 'Join("", "uid=", ToLower(Word([userName], 1, "@")), ",ou=people,dc=example,dc=org")',
+): string {
+  const port = new URL(slapd.ldapUrl).port;
+  return `apiVersion: v1
+kind: Secret
+metadata: {name: ${name}-bind}
+stringData: {password: ${slapd.adminPassword}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: ${name}-token}
+data: {token: ${Buffer.from(TOKEN).toString('base64')}}
+---
+apiVersion: scim-ldap.io/v1alpha1
+kind: LdapConnector
+metadata: {name: ${name}}
+spec:
+  server: {host: 127.0.0.1, port: ${port}, security: None}
+  bind: {dn: "${slapd.adminDN}", passwordSecretRef: {name: ${name}-bind}}
+  baseDN: ${slapd.baseDN}
+  scim: {tokenSecretRef: {name: ${name}-token}}
+---
+apiVersion: scim-ldap.io/v1alpha1
+kind: AttributeMapping
+metadata: {name: ${name}-users}
+spec:
+  connectorRef: {name: ${name}}
+  object: User
+  mappings:
+  - {target: -dn-, expression: '${dnExpression}', apply: OnCreate}
+  - {target: cn, source: displayName}
+  - {target: sn, source: name.familyName}
+  - {target: mail, source: userName, match: 1}
+  - {target: uid, expression: 'ToLower(Word([userName], 1, "@"))'}
+  - {target: uidNumber, allocate: {min: 20000, max: 60000}}
+  - {target: gidNumber, constant: "10000"}
+  - {target: homeDirectory, expression: 'Join("/", "/home", ToLower(Word([userName], 1, "@")))'}
+  - {target: loginShell, constant: /bin/bash}
+  - {target: userPassword, expression: 'RandomString(20, 2, 2, 2, 2, "")', apply: OnCreate}
+`;
+}
+
+export interface TestListener extends RunningListener {
+  dir: string;
+  /** A request to the listener as Entra makes it: bearer token, SCIM JSON. */
+  scim(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+}
+
+/** Writes the manifests to a temp folder and runs a listener on it, over loopback HTTP. */
+export async function startTestListener(files: Record<string, string>): Promise<TestListener> {
+  const dir = await mkdtemp(join(tmpdir(), 'listener-'));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  const listener = await startListener({
+    files: [dir],
+    host: '127.0.0.1',
+    port: 0,
+    insecureHttp: true,
+    logger: pino({ level: 'silent' }),
+    watch: true,
+  });
+  return {
+    ...listener,
+    dir,
+    async scim(method, path, body, headers = {}) {
+      const response = await fetch(`${listener.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json', ...headers },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        body: text ? JSON.parse(text) : undefined,
+        headers: response.headers,
+      };
+    },
+    async close() {
+      await listener.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
