@@ -58,9 +58,15 @@ async function ldap<T>(operation: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
-function mappingFailure(error: unknown): never {
-  if (error instanceof MappingError || error instanceof NoUniqueValueError) throw invalidValue(error.message);
-  throw error;
+/** Runs mapping work; a mapping that cannot be evaluated for this user is the client's 400 invalidValue. */
+async function mapped<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof MappingError || error instanceof NoUniqueValueError)
+      throw invalidValue(error.message);
+    throw error;
+  }
 }
 
 /** SCIM /Users over one connector: gather (LDAP reads) → plan (pure core) → apply (LDAP writes). */
@@ -250,14 +256,11 @@ export function createUserService(options: UserServiceOptions) {
       const resource = normalizeResource(body);
       const userName = getIgnoreCase(resource, 'userName');
       if (typeof userName !== 'string' || userName.trim() === '') throw invalidValue('userName is required');
-      let desired;
-      try {
-        desired = applyEcmaExtension(set, toLdap(set, resource, 'create', ctx), resource, 'create');
-        await assertUnique(desired.attributes);
-        desired = await chooseUniqueValues(desired, isTaken);
-      } catch (error) {
-        mappingFailure(error);
-      }
+      const desired = await mapped(async () => {
+        const computed = applyEcmaExtension(set, toLdap(set, resource, 'create', ctx), resource, 'create');
+        await assertUnique(computed.attributes);
+        return chooseUniqueValues(computed, isTaken);
+      });
       const attributes = withPassword(desired.attributes, resource);
       for (const { target, min, max } of desired.allocate) {
         if (valuesOf(attributes, target).length === 0)
@@ -280,12 +283,9 @@ export function createUserService(options: UserServiceOptions) {
       if ((await applyActive(entry, resource)) === 'deleted')
         throw notFound(`user ${id} was deleted on disable`);
       const current = await readBack(entry.dn);
-      let desired;
-      try {
-        desired = applyEcmaExtension(set, toLdap(set, resource, 'update', ctx), resource, 'update');
-      } catch (error) {
-        mappingFailure(error);
-      }
+      const desired = await mapped(() =>
+        applyEcmaExtension(set, toLdap(set, resource, 'update', ctx), resource, 'update'),
+      );
       const attributes = withPassword(desired.attributes, resource);
       return view(await write(current, diffAttributes(attributes, current.attributes)));
     },
@@ -304,17 +304,10 @@ export function createUserService(options: UserServiceOptions) {
         attributes: set.attributes.filter((m) => mappings.has(m)),
         dn: { ...set.dn, apply: 'OnCreate' },
       };
-      let desired;
-      try {
-        desired = applyEcmaExtension(
-          set,
-          toLdap(subset, resource, 'update', ctx),
-          [...touched].some((key) => key.startsWith(ECMA_KEY)) ? resource : {},
-          'update',
-        );
-      } catch (error) {
-        mappingFailure(error);
-      }
+      const ecma = [...touched].some((key) => key.startsWith(ECMA_KEY)) ? resource : {};
+      const desired = await mapped(() =>
+        applyEcmaExtension(set, toLdap(subset, resource, 'update', ctx), ecma, 'update'),
+      );
       const password = touched.has('password') ? resource : {};
       const attributes = withPassword(desired.attributes, password);
       return view(await write(current, diffAttributes(attributes, current.attributes)));

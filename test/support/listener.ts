@@ -61,6 +61,7 @@ export interface TestListener extends RunningListener {
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
+    // biome-ignore lint/suspicious/noExplicitAny: SCIM bodies in assertions are read as untyped JSON
   ): Promise<{ status: number; body: any; headers: Headers }>;
 }
 

@@ -115,7 +115,7 @@ export function enablePlan(entry: LdapEntry, previous: LdapAttributes): Modifica
 export function renameForRdn(dn: string, modifications: readonly Modification[]): string | null {
   const parsed = parseDn(dn);
   const rdn = parsed[0];
-  if (!rdn || rdn.length !== 1) return null;
+  if (rdn?.length !== 1) return null;
   const ava = rdn[0] as { type: string; value: string };
   const change = modifications.find((m) => m.attribute.toLowerCase() === ava.type.toLowerCase());
   if (!change) return null;
