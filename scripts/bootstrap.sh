@@ -76,5 +76,7 @@ require_go() {
 ensure_node
 ensure_npm_packages
 ensure_slapd
-ensure_kube_binaries
-ensure_helm
+if [ -z "${SKIP_KUBE:-}" ]; then
+  ensure_kube_binaries
+  ensure_helm
+fi

@@ -29,7 +29,8 @@ export interface ListenerOptions {
 export interface RunningListener {
   url: string;
   app: FastifyInstance;
-  /** SHA-256 fingerprint of the serving certificate (HTTPS only). */
+  /** The serving certificate (PEM) and its SHA-256 fingerprint (HTTPS only). */
+  certificate?: string;
   fingerprint?: string;
   reload(): Promise<boolean>;
   close(): Promise<void>;
@@ -51,9 +52,7 @@ async function readSources(paths: readonly string[]): Promise<SourceText[]> {
   const sources: SourceText[] = [];
   for (const path of paths) {
     if ((await stat(path)).isDirectory()) {
-      const names = (await readdir(path))
-        .filter((n) => !n.startsWith('.') && /\.(ya?ml|json)$/.test(n))
-        .sort();
+      const names = (await readdir(path)).filter((n) => !n.startsWith('.') && /\.ya?ml$/.test(n)).sort();
       for (const name of names)
         sources.push({ name: join(path, name), text: await readFile(join(path, name), 'utf8') });
     } else {
@@ -186,7 +185,7 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   return {
     url,
     app,
-    ...(fingerprint ? { fingerprint } : {}),
+    ...(https && fingerprint ? { certificate: https.cert, fingerprint } : {}),
     reload,
     async close() {
       clearTimeout(timer);

@@ -29,12 +29,13 @@ export interface Slapd {
 }
 
 export interface SlapdOptions {
+  /** Suffix of the directory (default dc=example,dc=org); the admin is cn=admin under it. */
+  baseDN?: string;
   /** LDIF files loaded with slapadd before start (default: test/data/base.ldif). */
   seed?: string[];
 }
 
-export const BASE_DN = 'dc=example,dc=org';
-export const ADMIN_DN = 'cn=admin,dc=example,dc=org';
+const DEFAULT_BASE_DN = 'dc=example,dc=org';
 const ADMIN_PASSWORD = 'admin-secret';
 const SLAPD = process.env['SLAPD'] ?? '/usr/sbin/slapd';
 const SLAPADD = process.env['SLAPADD'] ?? '/usr/sbin/slapadd';
@@ -48,7 +49,7 @@ function peercredDN(): string {
   return `gidNumber=${gid}+uidNumber=${uid},cn=peercred,cn=external,cn=auth`;
 }
 
-export function configLdif(dir: string, pki: TestPki): string {
+export function configLdif(dir: string, pki: TestPki, baseDN: string): string {
   const local = peercredDN();
   return `dn: cn=config
 objectClass: olcGlobal
@@ -88,10 +89,10 @@ dn: olcDatabase={1}mdb,cn=config
 objectClass: olcDatabaseConfig
 objectClass: olcMdbConfig
 olcDatabase: {1}mdb
-olcSuffix: ${BASE_DN}
+olcSuffix: ${baseDN}
 olcDbDirectory: ${dir}/db
 olcDbMaxSize: 4294967296
-olcRootDN: ${ADMIN_DN}
+olcRootDN: cn=admin,${baseDN}
 olcRootPW: ${ADMIN_PASSWORD}
 olcDbIndex: objectClass eq
 olcDbIndex: uid,cn,mail eq,sub
@@ -138,10 +139,11 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const dir = await mkdtemp(join(tmpdir(), 'slapd-'));
   await mkdir(join(dir, 'slapd.d'));
   await mkdir(join(dir, 'db'));
-  await writeFile(join(dir, 'config.ldif'), configLdif(dir, pki));
+  const baseDN = options.baseDN ?? DEFAULT_BASE_DN;
+  await writeFile(join(dir, 'config.ldif'), configLdif(dir, pki, baseDN));
   await slapadd(dir, ['-n0', '-l', join(dir, 'config.ldif')]);
   for (const file of options.seed ?? [testDataPath('base.ldif')]) {
-    await slapadd(dir, ['-b', BASE_DN, '-l', file]);
+    await slapadd(dir, ['-b', baseDN, '-l', file]);
   }
   const ldapiPath = join(dir, 'ldapi');
   let started: Awaited<ReturnType<typeof launch>> | undefined;
@@ -159,8 +161,8 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     await rm(dir, { recursive: true, force: true });
   };
   return {
-    baseDN: BASE_DN,
-    adminDN: ADMIN_DN,
+    baseDN,
+    adminDN: `cn=admin,${baseDN}`,
     adminPassword: ADMIN_PASSWORD,
     ldapUrl: `ldap://127.0.0.1:${port}`,
     ldapsUrl: `ldaps://localhost:${tlsPort}`,

@@ -4,6 +4,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from 'fastify';
 import type { Registry } from 'prom-client';
 import {
@@ -182,7 +183,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...(options.https ? { https: { ...options.https, minVersion: 'TLSv1.2' as const } } : {}),
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    disableRequestLogging: true,
+    // Our onResponse hook logs one line per request, without URLs (filters carry user names).
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
   });
   // Entra sends application/scim+json, other clients application/json; a DELETE may carry the type and no body.
