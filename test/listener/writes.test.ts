@@ -1,0 +1,143 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client } from 'ldapts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manifests, startTestListener, type TestListener } from '../support/listener.ts';
+import { type Slapd, startSlapd } from '../support/slapd.ts';
+
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const ECMA = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
+
+// A connector whose DN is named by cn (as ECMA2Host's "CN=…" DNs are), next to the uid-named default one.
+describe('listener writes: renames, full replace, ECMA2Host values, reload', () => {
+  let slapd: Slapd;
+  let listener: TestListener;
+  let ldap: Client;
+
+  const byUid = async (uid: string) => {
+    const { searchEntries } = await ldap.search(slapd.baseDN, { filter: `(uid=${uid})`, attributes: ['*'] });
+    return searchEntries[0];
+  };
+
+  beforeAll(async () => {
+    slapd = await startSlapd();
+    ldap = new Client({ url: slapd.ldapUrl, timeout: 5000 });
+    await ldap.bind(slapd.adminDN, slapd.adminPassword);
+    listener = await startTestListener({
+      'ldap.yaml': manifests(slapd),
+      'cn.yaml': manifests(slapd, 'bycn', 'Join("", "cn=", [displayName], ",ou=people,dc=example,dc=org")'),
+    });
+  });
+  afterAll(async () => {
+    await listener?.close();
+    await ldap?.unbind();
+    await slapd?.stop();
+  });
+
+  it('renames the entry when the value naming it changes, instead of failing', async () => {
+    const created = await listener.scim('POST', '/ecma2host_bycn/scim/Users', {
+      userName: 'carol@example.org',
+      displayName: 'Carol One',
+      name: { familyName: 'One' },
+    });
+    expect(created.status).toBe(201);
+    const patched = await listener.scim('PATCH', `/ecma2host_bycn/scim/Users/${created.body.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'Replace', path: 'displayName', value: 'Carol Two' }],
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.id).toBe(created.body.id);
+    expect(await byUid('carol')).toMatchObject({
+      dn: 'cn=Carol Two,ou=people,dc=example,dc=org',
+      cn: 'Carol Two',
+    });
+  });
+
+  it('replaces a user with PUT; a body the directory would refuse changes nothing', async () => {
+    const created = await listener.scim('POST', '/ecma2host_ldap/scim/Users', {
+      userName: 'dave@example.org',
+      displayName: 'Dave',
+      name: { familyName: 'Old' },
+    });
+    const put = await listener.scim('PUT', `/ecma2host_ldap/scim/Users/${created.body.id}`, {
+      userName: 'dave@example.org',
+      displayName: 'David',
+      name: { familyName: 'New' },
+    });
+    expect(put.status).toBe(200);
+    expect(await byUid('dave')).toMatchObject({
+      cn: 'David',
+      sn: 'New',
+      uidNumber: created.body[ECMA].uidNumber,
+    });
+    // Without displayName, cn (required by inetOrgPerson) would go: refused whole, nothing half-written.
+    const refused = await listener.scim('PUT', `/ecma2host_ldap/scim/Users/${created.body.id}`, {
+      userName: 'dave@example.org',
+      name: { familyName: 'Newer' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      scimType: 'invalidValue',
+      detail: 'update user: the entry violates its object classes (a required attribute is missing?)',
+    });
+    expect(await byUid('dave')).toMatchObject({ cn: 'David', sn: 'New' });
+  });
+
+  it('writes ECMA2Host extension values as sent, and reads them back under the extension', async () => {
+    const created = await listener.scim('POST', '/ecma2host_ldap/scim/Users', {
+      userName: 'erin@example.org',
+      displayName: 'Erin',
+      name: { familyName: 'Erin' },
+      [ECMA]: { loginShell: '/bin/zsh', gidNumber: '20001', export_password: 'Pa55word!x' },
+    });
+    expect(created.status).toBe(201);
+    const entry = await byUid('erin');
+    expect(entry).toMatchObject({ loginShell: '/bin/zsh', gidNumber: '20001' });
+    expect(created.body[ECMA]).toMatchObject({
+      loginShell: '/bin/zsh',
+      gidNumber: '20001',
+      '-dn-': 'uid=erin,ou=people,dc=example,dc=org',
+    });
+    const bind = new Client({ url: slapd.ldapUrl });
+    await expect(bind.bind('uid=erin,ou=people,dc=example,dc=org', 'Pa55word!x')).resolves.toBeUndefined();
+    await bind.unbind();
+  });
+
+  it('picks up a changed mapping without a restart, and keeps the last good one when a change is invalid', async () => {
+    const mappings = manifests(slapd).replace(
+      '{target: loginShell, constant: /bin/bash}',
+      '{target: loginShell, constant: /bin/ksh}',
+    );
+    await writeFile(join(listener.dir, 'ldap.yaml'), mappings);
+    await expect
+      .poll(
+        async () => {
+          await listener.scim('POST', '/ecma2host_ldap/scim/Users', {
+            userName: `f${Date.now()}@example.org`,
+            displayName: 'F',
+            name: { familyName: 'F' },
+          });
+          const { searchEntries } = await ldap.search(slapd.baseDN, { filter: '(loginShell=/bin/ksh)' });
+          return searchEntries.length;
+        },
+        { timeout: 10_000, interval: 300 },
+      )
+      .toBeGreaterThan(0);
+
+    await writeFile(
+      join(listener.dir, 'ldap.yaml'),
+      mappings.replace(
+        'expression: \'ToLower(Word([userName], 1, "@"))\'',
+        'expression: \'ToLower(Wrd([userName], 1, "@"))\'',
+      ),
+    );
+    expect(await listener.reload()).toBe(false);
+    const still = await listener.scim('POST', '/ecma2host_ldap/scim/Users', {
+      userName: 'gina@example.org',
+      displayName: 'Gina',
+      name: { familyName: 'G' },
+    });
+    expect(still.status).toBe(201);
+    expect(await byUid('gina')).toMatchObject({ loginShell: '/bin/ksh' });
+  });
+});
