@@ -45,6 +45,15 @@ export interface UserServiceOptions {
   onEvent?: (event: UserEvent) => void;
 }
 
+// User attributes, plus the operational ones a SCIM resource shows: its id and meta timestamps.
+const READ_ATTRIBUTES = ['*', 'entryUUID', 'createTimestamp', 'modifyTimestamp'];
+
+/** GeneralizedTime (20260102030405Z) as ISO 8601, for meta.created and meta.lastModified. */
+function isoTime(value: string | undefined): string | undefined {
+  const m = value ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(value) : null;
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : undefined;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NO_SUCH_OBJECT = 32;
 
@@ -83,10 +92,15 @@ export function createUserService(options: UserServiceOptions) {
 
   function view(entry: LdapEntry): Json {
     const resource = toScim(set, entry);
-    return { id: idOf(entry), ...resource, active: isActive(entry, spec), meta: { resourceType: 'User' } };
+    const meta: Json = { resourceType: 'User' };
+    const created = isoTime(valuesOf(entry.attributes, 'createTimestamp')[0]);
+    const modified = isoTime(valuesOf(entry.attributes, 'modifyTimestamp')[0]);
+    if (created) meta['created'] = created;
+    if (modified) meta['lastModified'] = modified;
+    return { id: idOf(entry), ...resource, active: isActive(entry, spec), meta };
   }
 
-  async function search(filter: Filter, attributes = ['*', 'entryUUID']): Promise<LdapEntry[]> {
+  async function search(filter: Filter, attributes = READ_ATTRIBUTES): Promise<LdapEntry[]> {
     return ldap('search users', () =>
       directory.search(base, {
         filter: new AndFilter({ filters: [userClass, filter] }),
@@ -104,7 +118,7 @@ export function createUserService(options: UserServiceOptions) {
       try {
         parseDn(id);
         entries = await ldap('read user', () =>
-          directory.search(id, { scope: 'base', filter: userClass, attributes: ['*', 'entryUUID'] }),
+          directory.search(id, { scope: 'base', filter: userClass, attributes: READ_ATTRIBUTES }),
         );
       } catch (error) {
         if (!(error instanceof ScimError && error.status === 404)) throw error;
@@ -117,7 +131,7 @@ export function createUserService(options: UserServiceOptions) {
 
   async function readBack(dn: string): Promise<LdapEntry> {
     const [entry] = await ldap('read user', () =>
-      directory.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['*', 'entryUUID'] }),
+      directory.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: READ_ATTRIBUTES }),
     );
     if (!entry) throw notFound('the user disappeared while it was written');
     return entry;

@@ -28,7 +28,7 @@ describe('scim-ldap listener and the demo, as processes', () => {
     const { code, stdout } = await node(join(repoRoot, 'scripts', 'demo.ts'), '--run');
     expect(code).toBe(0);
     expect(stdout).toContain('POST /Users -> 201\n  {"dn":"uid=britta.simon,dc=contoso,dc=lab"');
-    expect(stdout).toContain('PATCH active False -> 200');
+    expect(stdout).toContain('PATCH active False -> 204');
     expect(stdout).toMatch(/"shadowExpire":"1","loginShell":"\/usr\/sbin\/nologin"/);
     expect(stdout).toContain('DELETE -> 204\n  null');
   });

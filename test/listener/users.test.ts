@@ -125,7 +125,7 @@ describe('SCIM listener over slapd, as Entra drives it', () => {
         { op: 'Replace', path: 'emails[type eq "work"].value', value: 'bsj@example.org' },
       ],
     });
-    expect(status).toBe(200);
+    expect(status).toBe(204);
     expect(await entry('britta.simon')).toMatchObject({
       cn: 'Britta Simon-Jones',
       sn: 'Simon-Jones',
@@ -146,14 +146,20 @@ describe('SCIM listener over slapd, as Entra drives it', () => {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
     });
-    expect(disable.status).toBe(200);
-    expect(disable.body.active).toBe(false);
+    expect(disable.status).toBe(204);
+    expect((await listener.scim('GET', `${USER}/${id}`)).body.active).toBe(false);
     expect(await entry('britta.simon')).toMatchObject({ shadowExpire: '1', loginShell: '/usr/sbin/nologin' });
-    const enable = await listener.scim('PATCH', `${USER}/${id}`, {
+    const enable = await listener.scim('PATCH', `${USER}/${id}?attributes=active`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [{ op: 'replace', path: 'active', value: true }],
     });
-    expect(enable.body.active).toBe(true);
+    expect(enable.status).toBe(200);
+    expect(enable.body).toEqual({
+      id,
+      schemas: expect.any(Array),
+      active: true,
+      meta: expect.objectContaining({ resourceType: 'User' }),
+    });
     const restored = await entry('britta.simon');
     expect(restored?.['loginShell']).toBe('/bin/bash');
     expect(restored).not.toHaveProperty('shadowExpire');

@@ -45,8 +45,10 @@ describe('listener writes: renames, full replace, ECMA2Host values, reload', () 
       schemas: [PATCH],
       Operations: [{ op: 'Replace', path: 'displayName', value: 'Carol Two' }],
     });
-    expect(patched.status).toBe(200);
-    expect(patched.body.id).toBe(created.body.id);
+    expect(patched.status).toBe(204);
+    expect(
+      (await listener.scim('GET', `/ecma2host_bycn/scim/Users/${created.body.id}`)).body.displayName,
+    ).toBe('Carol Two');
     expect(await byUid('carol')).toMatchObject({
       dn: 'cn=Carol Two,ou=people,dc=example,dc=org',
       cn: 'Carol Two',

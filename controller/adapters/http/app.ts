@@ -153,9 +153,12 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
       scope.put<{ Params: IdParams }>('/Users/:id', async (request) =>
         of(request).users.replace(request.params.id, bodyObject(request)),
       );
-      scope.patch<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
+      // RFC 7644 §3.5.2: 204 without a body, unless the client asks for attributes back.
+      scope.patch<{ Params: IdParams; Querystring: Query }>('/Users/:id', async (request, reply) => {
         const updated = await of(request).users.patch(request.params.id, bodyObject(request));
-        return updated ? updated : reply.code(204).send();
+        const wantsBody =
+          request.query['attributes'] !== undefined || request.query['excludedAttributes'] !== undefined;
+        return updated && wantsBody ? projectAttributes(updated, request.query) : reply.code(204).send();
       });
       scope.delete<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
         await of(request).users.remove(request.params.id);

@@ -62,12 +62,32 @@ function directTarget(set: MappingSet, path: AttrPath): string | undefined {
   if (path.urn?.toLowerCase() === ECMA2HOST_USER_SCHEMA.toLowerCase() && !path.sub && !path.valueFilter) {
     return set.connector.spec.user.attributes.find((a) => a.toLowerCase() === path.name.toLowerCase());
   }
-  for (const mapping of set.attributes) {
-    if (mapping.kind !== 'source') continue;
-    const source = scimPath(mapping.source);
-    if (source && samePath(source, path)) return mapping.target;
+  const sources = set.attributes.flatMap((m) => {
+    const source = m.kind === 'source' ? scimPath(m.source) : null;
+    return source ? [{ source, target: m.target }] : [];
+  });
+  const exact = sources.find(({ source }) => samePath(source, path));
+  if (exact) return exact.target;
+  // `emails.value eq "x"` asks about any email: the one a value path (emails[type eq "work"].value) stores.
+  if (!path.valueFilter) {
+    const withoutFilter = ({ valueFilter: _, ...rest }: AttrPath): AttrPath => rest;
+    const loose = sources.find(({ source }) => samePath(withoutFilter(source), path));
+    if (loose) return loose.target;
   }
   return undefined;
+}
+
+/** meta.created and meta.lastModified are the directory's operational timestamps (RFC 4512 §3.4). */
+const META_TIMESTAMPS: Record<string, string> = {
+  created: 'createTimestamp',
+  lastmodified: 'modifyTimestamp',
+};
+
+function generalizedTime(value: CompValue): string {
+  const date = new Date(String(value));
+  if (Number.isNaN(date.getTime()))
+    throw invalidFilter(`invalid filter: ${JSON.stringify(value)} is not a date`);
+  return ldapString(date);
 }
 
 function comparison(
@@ -77,6 +97,11 @@ function comparison(
   value: CompValue,
   ctx: EvaluationContext,
 ): LdapFilter {
+  const timestamp =
+    path.name.toLowerCase() === 'meta' && !path.urn
+      ? META_TIMESTAMPS[path.sub?.toLowerCase() ?? '']
+      : undefined;
+  if (timestamp) return compareFilter(timestamp, op, generalizedTime(value));
   const target = directTarget(set, path);
   if (target) return compareFilter(target, op, valueText(value));
   // A matching expression (uid = ToLower(Word([userName], 1, "@"))) is evaluated with the filter's value.

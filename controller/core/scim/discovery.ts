@@ -87,11 +87,11 @@ export interface DirectoryAttribute {
 
 /** /Schemas: core User, enterprise User, and the ECMA2Host extension listing the connector's attributes. */
 export function schemas(directoryAttributes: readonly DirectoryAttribute[]): Json[] {
-  const schema = (id: string, name: string, attributes: Json[]): Json => ({
+  const schema = (id: string, name: string, description: string, attributes: Json[]): Json => ({
     schemas: [SCHEMA_SCHEMA],
     id,
     name,
-    description: `${name} attributes`,
+    description,
     attributes,
     meta: { resourceType: 'Schema', location: `/Schemas/${id}` },
   });
@@ -104,9 +104,19 @@ export function schemas(directoryAttributes: readonly DirectoryAttribute[]): Jso
     { ...attribute({ name: '-dn-' }), mutability: 'immutable' },
   ];
   return [
-    schema(USER_SCHEMA, 'User', USER_ATTRIBUTES.map(attribute)),
-    schema(ENTERPRISE_USER_SCHEMA, 'EnterpriseUser', ENTERPRISE_USER_ATTRIBUTES.map(attribute)),
-    schema(ECMA2HOST_USER_SCHEMA, 'ECMA2HostUser', directory),
+    schema(USER_SCHEMA, 'User', 'User Account', USER_ATTRIBUTES.map(attribute)),
+    schema(
+      ENTERPRISE_USER_SCHEMA,
+      'EnterpriseUser',
+      'Enterprise User',
+      ENTERPRISE_USER_ATTRIBUTES.map(attribute),
+    ),
+    schema(
+      ECMA2HOST_USER_SCHEMA,
+      'ECMA2HostUser',
+      'Directory attributes, as ECMA2Host exposes them',
+      directory,
+    ),
   ];
 }
 

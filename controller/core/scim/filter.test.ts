@@ -72,6 +72,18 @@ describe('parseFilter', () => {
       expected: { kind: 'compare', path: { name: 'displayName' }, op: 'eq', value: 'say "hi" \\ é' },
     },
     {
+      reason: "unquoted values, as Entra's tutorial and Microsoft's test collection send them",
+      text: 'externalId eq jyoung and emails.value eq a@b.c and meta.created gt 2015-10-10T14:38:21',
+      expected: {
+        kind: 'and',
+        filters: [
+          { kind: 'compare', path: { name: 'externalId' }, op: 'eq', value: 'jyoung' },
+          { kind: 'compare', path: { name: 'emails', sub: 'value' }, op: 'eq', value: 'a@b.c' },
+          { kind: 'compare', path: { name: 'meta', sub: 'created' }, op: 'gt', value: '2015-10-10T14:38:21' },
+        ],
+      },
+    },
+    {
       reason: 'null, false and decimal numbers',
       text: '(x eq null) or (y ne false) or (z ge -1.5)',
       expected: {
@@ -101,9 +113,9 @@ describe('parseFilter', () => {
       message: 'unexpected text after the end of the expression at 1:6',
     },
     {
-      reason: 'an unexpected character',
+      reason: 'a stray operator',
       text: 'a eq "x" & b pr',
-      message: 'unexpected character "&" at 1:10',
+      message: 'unexpected text after the end of the expression at 1:10',
     },
   ])('rejects $reason with 400 invalidFilter and the position', ({ text, message }) => {
     let error: unknown;

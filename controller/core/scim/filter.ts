@@ -31,8 +31,9 @@ type Token =
   | { type: '(' | ')' | '[' | ']'; at: number }
   | { type: 'end'; at: number };
 
-// An attribute path or keyword: URNs carry ':' and '.', names carry '$', '-' and '_'.
-const WORD = /[A-Za-z0-9_:.$\-+]/;
+// A word: an attribute path (URNs carry ':' and '.'), a keyword, or an unquoted value such as an e-mail address
+// (Entra's tutorial shows `externalId eq jyoung`; Microsoft's test collection sends `userName sw O`).
+const WORD = /[^\s()[\]"]/;
 
 function tokenize(text: string, fail: (message: string, at: number) => Error): Token[] {
   const tokens: Token[] = [];
@@ -217,8 +218,9 @@ class Parser {
       if (lower === 'false') return false;
       if (lower === 'null') return null;
       if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(token.text)) return Number(token.text);
+      return token.text;
     }
-    throw this.error('expected a value: a quoted string, a number, true, false or null', token.at);
+    throw this.error('expected a value: a string, a number, true, false or null', token.at);
   }
 }
 
