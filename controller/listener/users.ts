@@ -180,11 +180,12 @@ export function createUserService(options: UserServiceOptions) {
     await ensureContainer(directory, disabledContainer, set.baseDN);
     const dn = stateDn(entry);
     await directory.del(dn).catch(() => undefined);
-    await directory.add(dn, {
-      objectClass: ['organizationalRole'],
-      cn: [parseDn(dn)[0]?.[0]?.value ?? ''],
-      description: [JSON.stringify(previous)],
-    });
+    const cn = parseDn(dn)[0]?.[0]?.value ?? '';
+    await directory.add(
+      dn,
+      { objectClass: ['organizationalRole'], cn: [cn], description: [JSON.stringify(previous)] },
+      ['1.1'],
+    );
   }
 
   async function setActive(entry: LdapEntry, active: boolean): Promise<void> {
@@ -281,9 +282,8 @@ export function createUserService(options: UserServiceOptions) {
           attributes[target] = [String(await ldap(`allocate ${target}`, () => allocate(target, min, max)))];
       }
       const dn = formatDn(desired.dn ?? []);
-      await ldap('create user', () => directory.add(dn, attributes));
+      let entry = await ldap('create user', () => directory.add(dn, attributes, READ_ATTRIBUTES));
       emit({ kind: 'created', attributes: Object.keys(attributes).sort() });
-      let entry = await readBack(dn);
       if (getIgnoreCase(resource, 'active') === false && spec.deprovisioning.onDisable === 'Disable') {
         await setActive(entry, false);
         entry = await readBack(dn);

@@ -33,6 +33,8 @@ export interface SlapdOptions {
   baseDN?: string;
   /** LDIF files loaded with slapadd before start (default: test/data/base.ldif). */
   seed?: string[];
+  /** Skip fsync on commit (olcDbNoSync), as benchmarks of the write path may choose; never durable. */
+  noSync?: boolean;
 }
 
 const DEFAULT_BASE_DN = 'dc=example,dc=org';
@@ -49,7 +51,7 @@ function peercredDN(): string {
   return `gidNumber=${gid}+uidNumber=${uid},cn=peercred,cn=external,cn=auth`;
 }
 
-export function configLdif(dir: string, pki: TestPki, baseDN: string): string {
+export function configLdif(dir: string, pki: TestPki, baseDN: string, noSync = false): string {
   const local = peercredDN();
   return `dn: cn=config
 objectClass: olcGlobal
@@ -92,6 +94,7 @@ olcDatabase: {1}mdb
 olcSuffix: ${baseDN}
 olcDbDirectory: ${dir}/db
 olcDbMaxSize: 4294967296
+olcDbNoSync: ${noSync ? 'TRUE' : 'FALSE'}
 olcRootDN: cn=admin,${baseDN}
 olcRootPW: ${ADMIN_PASSWORD}
 olcDbIndex: objectClass eq
@@ -140,7 +143,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   await mkdir(join(dir, 'slapd.d'));
   await mkdir(join(dir, 'db'));
   const baseDN = options.baseDN ?? DEFAULT_BASE_DN;
-  await writeFile(join(dir, 'config.ldif'), configLdif(dir, pki, baseDN));
+  await writeFile(join(dir, 'config.ldif'), configLdif(dir, pki, baseDN, options.noSync));
   await slapadd(dir, ['-n0', '-l', join(dir, 'config.ldif')]);
   for (const file of options.seed ?? [testDataPath('base.ldif')]) {
     await slapadd(dir, ['-b', baseDN, '-l', file]);

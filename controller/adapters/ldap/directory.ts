@@ -41,7 +41,8 @@ export interface SearchOptions {
 
 export interface Directory {
   search(base: string, options: SearchOptions): Promise<LdapEntry[]>;
-  add(dn: string, attributes: LdapAttributes): Promise<void>;
+  /** Adds an entry and returns it as stored, read in the same operation (RFC 4527 post-read). */
+  add(dn: string, attributes: LdapAttributes, readBack: string[]): Promise<LdapEntry>;
   modify(dn: string, modifications: readonly Modification[]): Promise<void>;
   del(dn: string): Promise<void>;
   rename(dn: string, newDn: string): Promise<void>;
@@ -149,7 +150,12 @@ export function openDirectory(options: DirectoryOptions): Directory {
         const { searchEntries } = await c.search(base, searchOptions);
         return searchEntries.map((e) => ({ dn: e.dn, attributes: toAttributes(e) }));
       }),
-    add: (dn, attributes) => run('add', (c) => c.add(dn, attributes)),
+    add: (dn, attributes, readBack) =>
+      run('add', async (c) => {
+        const postRead = new PostReadControl(readBack);
+        await c.add(dn, attributes, postRead);
+        return { dn, attributes: postRead.values };
+      }),
     modify: (dn, modifications) => run('modify', (c) => c.modify(dn, modifications.map(toChange))),
     del: (dn) => run('delete', (c) => c.del(dn)),
     rename: (dn, newDn) => run('rename', (c) => c.modifyDN(dn, newDn)),

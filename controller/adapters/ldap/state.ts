@@ -15,7 +15,7 @@ export async function addIfMissing(
   attributes: Record<string, string[]>,
 ): Promise<void> {
   try {
-    await directory.add(formatDn(dn), attributes);
+    await directory.add(formatDn(dn), attributes, ['1.1']);
   } catch (error) {
     if (!(error instanceof DirectoryError && error.code === ALREADY_EXISTS)) throw error;
   }
