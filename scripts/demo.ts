@@ -21,11 +21,11 @@ const slapd = await startSlapd({ baseDN: 'dc=contoso,dc=lab', seed: [join(contos
 const dir = await mkdtemp(join(tmpdir(), 'scim-ldap-demo-'));
 const token = randomBytes(24).toString('base64url');
 const connector = load(await readFile(join(contoso, 'connector.yaml'), 'utf8')) as {
-  spec: Record<string, any>;
+  spec: { server: unknown; scim: { tls?: unknown } };
 };
 // The reference values, pointed at the local directory.
-connector.spec['server'] = { host: '127.0.0.1', port: Number(new URL(slapd.ldapUrl).port), security: 'None' };
-delete connector.spec['scim'].tls;
+connector.spec.server = { host: '127.0.0.1', port: Number(new URL(slapd.ldapUrl).port), security: 'None' };
+delete connector.spec.scim.tls;
 const secrets = [
   {
     apiVersion: 'v1',
