@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { type RunningListener, startListener } from '../../controller/listener/server.ts';
 import type { Slapd } from './slapd.ts';
 
@@ -66,7 +66,10 @@ export interface TestListener extends RunningListener {
 }
 
 /** Writes the manifests to a temp folder and runs a listener on it, over loopback HTTP. */
-export async function startTestListener(files: Record<string, string>): Promise<TestListener> {
+export async function startTestListener(
+  files: Record<string, string>,
+  logger: Logger = pino({ level: 'silent' }),
+): Promise<TestListener> {
   const dir = await mkdtemp(join(tmpdir(), 'listener-'));
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   const listener = await startListener({
@@ -74,7 +77,7 @@ export async function startTestListener(files: Record<string, string>): Promise<
     host: '127.0.0.1',
     port: 0,
     insecureHttp: true,
-    logger: pino({ level: 'silent' }),
+    logger,
     watch: true,
   });
   return {
