@@ -12,6 +12,8 @@ interface VitestJson {
 // Suites that must execute against real servers: a skip there would hide a missing environment.
 const SERVER_SUITES: Record<string, string> = {
   'test/ldap/': 'slapd',
+  'test/listener/': 'slapd',
+  'test/conformance/': 'slapd',
   'test/k8s/': 'kube-apiserver',
 };
 
@@ -36,7 +38,7 @@ for (const file of report.testResults) {
 }
 
 let ok = true;
-for (const server of Object.values(SERVER_SUITES)) {
+for (const server of new Set(Object.values(SERVER_SUITES))) {
   const count = counts.get(server);
   if (!count || count.passed === 0 || count.skipped > 0) {
     console.error(

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { formatDn } from '../ldap/dn.ts';
+import { CONTOSO_RULES, connector, contosoSet, testContext } from '../mapping/mapping.fixtures.ts';
+import { toLdap } from '../mapping/to-ldap.ts';
+import {
+  applyEcmaExtension,
+  disablePlan,
+  enablePlan,
+  isActive,
+  mappingsTouchedBy,
+  renameForRdn,
+} from './users.ts';
+
+const ECMA = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
+const spec = connector().spec;
+
+describe('disable and re-enable', () => {
+  const entry = { dn: 'uid=a,dc=contoso,dc=lab', attributes: { loginShell: ['/bin/bash'] } };
+
+  it('sets what Disable sets, remembering the values it replaces, and restores them exactly', () => {
+    const { modifications, previous } = disablePlan(entry, spec);
+    expect(modifications).toEqual([
+      { operation: 'replace', attribute: 'shadowExpire', values: ['1'] },
+      { operation: 'replace', attribute: 'loginShell', values: ['/usr/sbin/nologin'] },
+    ]);
+    expect(previous).toEqual({ shadowExpire: [], loginShell: ['/bin/bash'] });
+    const disabled = { ...entry, attributes: { loginShell: ['/usr/sbin/nologin'], shadowExpire: ['1'] } };
+    expect(isActive(disabled, spec)).toBe(false);
+    expect(enablePlan(disabled, previous)).toEqual([
+      { operation: 'delete', attribute: 'shadowExpire', values: [] },
+      { operation: 'replace', attribute: 'loginShell', values: ['/bin/bash'] },
+    ]);
+  });
+
+  it('counts a user as active unless every Disable value is in place', () => {
+    expect(isActive(entry, spec)).toBe(true);
+    expect(isActive({ ...entry, attributes: { shadowExpire: ['1'], loginShell: ['/bin/bash'] } }, spec)).toBe(
+      true,
+    );
+  });
+});
+
+describe('renameForRdn', () => {
+  it.each([
+    {
+      reason: 'a new value for the naming attribute renames',
+      dn: 'cn=Old,ou=p,dc=x',
+      mods: [{ operation: 'replace' as const, attribute: 'CN', values: ['New'] }],
+      renamed: 'cn=New,ou=p,dc=x',
+    },
+    {
+      reason: 'keeping the naming value does not',
+      dn: 'cn=Old,ou=p,dc=x',
+      mods: [{ operation: 'replace' as const, attribute: 'cn', values: ['Old', 'Alias'] }],
+      renamed: null,
+    },
+    {
+      reason: 'other attributes do not',
+      dn: 'uid=a,dc=x',
+      mods: [{ operation: 'replace' as const, attribute: 'cn', values: ['New'] }],
+      renamed: null,
+    },
+    {
+      reason: 'escapes the new value',
+      dn: 'cn=Old,dc=x',
+      mods: [{ operation: 'replace' as const, attribute: 'cn', values: ['Smith, J'] }],
+      renamed: 'cn=Smith\\, J,dc=x',
+    },
+  ])('$reason', ({ dn, mods, renamed }) => {
+    expect(renameForRdn(dn, mods)).toBe(renamed);
+  });
+
+  it('refuses to delete the naming attribute', () => {
+    expect(() => renameForRdn('cn=Old,dc=x', [{ operation: 'delete', attribute: 'cn', values: [] }])).toThrow(
+      'cn names the entry',
+    );
+  });
+});
+
+describe('mappingsTouchedBy', () => {
+  it('re-evaluates only mappings reading a touched attribute, never constants', () => {
+    const set = contosoSet();
+    expect([...mappingsTouchedBy(set, new Set(['username']))].map((m) => m.target)).toEqual([
+      'mail',
+      'uid',
+      'homeDirectory',
+    ]);
+    expect([...mappingsTouchedBy(set, new Set(['name']))].map((m) => m.target)).toEqual(['sn']);
+    expect([...mappingsTouchedBy(set, new Set(['title']))]).toEqual([]);
+  });
+});
+
+describe('applyEcmaExtension', () => {
+  const set = contosoSet(CONTOSO_RULES);
+  const resource = (extension: Record<string, unknown>) => ({
+    userName: 'b@x',
+    name: { familyName: 'B' },
+    [ECMA]: extension,
+  });
+
+  it('writes exposed attributes as sent, export_password as userPassword, and on create -dn- and objectClass', () => {
+    const user = resource({
+      loginShell: '/bin/zsh',
+      export_password: 'pw',
+      '-dn-': 'cn=B,ou=x,dc=contoso,dc=lab',
+      objectClass: ['inetOrgPerson'],
+      notExposed: 'x',
+    });
+    const desired = applyEcmaExtension(set, toLdap(set, user, 'create', testContext), user, 'create');
+    expect(desired.attributes).toMatchObject({
+      loginShell: ['/bin/zsh'],
+      userPassword: ['pw'],
+      objectClass: ['inetOrgPerson'],
+    });
+    expect(desired.attributes).not.toHaveProperty('notExposed');
+    expect(formatDn(desired.dn ?? [])).toBe('cn=B,ou=x,dc=contoso,dc=lab');
+  });
+
+  it('refuses a -dn- outside the base DN', () => {
+    const user = resource({ '-dn-': 'cn=B,dc=evil' });
+    expect(() => applyEcmaExtension(set, toLdap(set, user, 'create', testContext), user, 'create')).toThrow(
+      '-dn- is not below the connector baseDN',
+    );
+  });
+});
