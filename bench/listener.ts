@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { contosoMappings, manifests, TOKEN } from '../test/support/listener.ts';
 import { freePort } from '../test/support/ports.ts';
 import { type Slapd, startSlapd } from '../test/support/slapd.ts';
 
@@ -19,44 +20,12 @@ const population = Number(numbers[1] ?? 100_000);
 const CONCURRENCY = 16;
 // --no-sync: both directories skip fsync, so the comparison measures the listener, not the disk.
 const noSync = process.argv.includes('--no-sync');
-const TOKEN = 'bench-token-0123456789';
 const root = join(import.meta.dirname, '..');
 
 // The contoso mappings without userPassword: CRYPT-SHA512 costs about 18 ms per password in JavaScript, so a
 // create with a generated password is bound by hashing (reported separately), not by the listener or LDAP.
-function manifests(slapd: Slapd): string {
-  return `apiVersion: v1
-kind: Secret
-metadata: {name: s}
-stringData: {password: ${slapd.adminPassword}, token: ${TOKEN}}
----
-apiVersion: scim-ldap.io/v1alpha1
-kind: LdapConnector
-metadata: {name: ldap}
-spec:
-  server: {host: 127.0.0.1, port: ${new URL(slapd.ldapUrl).port}, security: None}
-  bind: {dn: "${slapd.adminDN}", passwordSecretRef: {name: s, key: password}}
-  baseDN: dc=example,dc=org
-  scim: {tokenSecretRef: {name: s, key: token}}
----
-apiVersion: scim-ldap.io/v1alpha1
-kind: AttributeMapping
-metadata: {name: users}
-spec:
-  connectorRef: {name: ldap}
-  object: User
-  mappings:
-  - {target: -dn-, expression: 'Join("", "uid=", ToLower(Word([userName], 1, "@")), ",ou=people,dc=example,dc=org")', apply: OnCreate}
-  - {target: cn, source: displayName}
-  - {target: sn, source: name.familyName}
-  - {target: mail, source: userName, match: 1}
-  - {target: uid, expression: 'ToLower(Word([userName], 1, "@"))'}
-  - {target: uidNumber, allocate: {min: 200000, max: 900000}}
-  - {target: gidNumber, constant: "10000"}
-  - {target: homeDirectory, expression: 'Join("/", "/home", ToLower(Word([userName], 1, "@")))'}
-  - {target: loginShell, constant: /bin/bash}
-`;
-}
+const benchManifests = (slapd: Slapd) =>
+  manifests(slapd, { mappings: contosoMappings(undefined, { password: false }) });
 
 const user = (i: number, prefix: string) => ({
   userName: `${prefix}${i}@example.org`,
@@ -170,7 +139,7 @@ try {
   await raw.stop();
 
   const scimSlapd = await startSlapd({ seed: [join(root, 'test', 'data', 'empty.ldif')], noSync });
-  await writeFile(join(work, 'listener.yaml'), manifests(scimSlapd));
+  await writeFile(join(work, 'listener.yaml'), benchManifests(scimSlapd));
   let listener = await startListenerProcess(work);
   t = performance.now();
   await inParallel(creates, async (i) => {
@@ -197,7 +166,7 @@ try {
   t = performance.now();
   const big = await startSlapd({ seed: [join(work, 'population.ldif')] });
   const loadSeconds = (performance.now() - t) / 1000;
-  await writeFile(join(work, 'listener.yaml'), manifests(big));
+  await writeFile(join(work, 'listener.yaml'), benchManifests(big));
   listener = await startListenerProcess(work);
   const rssIdle = await rssMiB(listener.pid);
   const latencies: number[] = [];

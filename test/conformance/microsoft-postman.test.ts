@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestListener, type TestListener, TOKEN } from '../support/listener.ts';
+import { manifests, startTestListener, type TestListener, TOKEN } from '../support/listener.ts';
 import { repoRoot, testDataPath } from '../support/paths.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
 
@@ -19,33 +19,8 @@ const COLLECTION = join(
   'PostmanCollection.json',
 );
 
-/** A connector whose mappings carry every attribute the collection writes and reads back. */
-function conformanceManifests(slapd: Slapd): string {
-  const port = new URL(slapd.ldapUrl).port;
-  return `apiVersion: v1
-kind: Secret
-metadata: {name: s}
-stringData: {password: ${slapd.adminPassword}, token: ${TOKEN}}
----
-apiVersion: scim-ldap.io/v1alpha1
-kind: LdapConnector
-metadata: {name: ldap}
-spec:
-  server: {host: 127.0.0.1, port: ${port}, security: None}
-  bind: {dn: "${slapd.adminDN}", passwordSecretRef: {name: s, key: password}}
-  baseDN: ${slapd.baseDN}
-  user:
-    attributes: [uid, cn, sn, givenName, gecos, displayName, mail, employeeNumber, title, preferredLanguage, uidNumber, gidNumber, homeDirectory, loginShell, userPassword]
-  scim: {tokenSecretRef: {name: s, key: token}}
----
-apiVersion: scim-ldap.io/v1alpha1
-kind: AttributeMapping
-metadata: {name: users}
-spec:
-  connectorRef: {name: ldap}
-  object: User
-  mappings:
-  - {target: -dn-, expression: 'Join("", "uid=", [userName], ",ou=people,dc=example,dc=org")', apply: OnCreate}
+/** Mappings that carry every attribute the collection writes and reads back. */
+const CONFORMANCE_MAPPINGS = `  - {target: -dn-, expression: 'Join("", "uid=", [userName], ",ou=people,dc=example,dc=org")', apply: OnCreate}
   - {target: uid, source: userName, match: 1}
   - {target: cn, expression: 'Coalesce([displayName], [userName])'}
   - {target: sn, source: name.familyName}
@@ -60,7 +35,23 @@ spec:
   - {target: gidNumber, constant: "10000"}
   - {target: homeDirectory, expression: 'Join("/", "/home", [userName])'}
 `;
-}
+const CONFORMANCE_ATTRIBUTES = [
+  'uid',
+  'cn',
+  'sn',
+  'givenName',
+  'gecos',
+  'displayName',
+  'mail',
+  'employeeNumber',
+  'title',
+  'preferredLanguage',
+  'uidNumber',
+  'gidNumber',
+  'homeDirectory',
+  'loginShell',
+  'userPassword',
+];
 
 interface Execution {
   item: { name: string };
@@ -75,7 +66,9 @@ describe("Microsoft's SCIM reference collection, run by newman against the liste
 
   beforeAll(async () => {
     slapd = await startSlapd({ seed: [testDataPath('empty.ldif')] });
-    listener = await startTestListener({ 'ldap.yaml': conformanceManifests(slapd) });
+    listener = await startTestListener({
+      'ldap.yaml': manifests(slapd, { mappings: CONFORMANCE_MAPPINGS, attributes: CONFORMANCE_ATTRIBUTES }),
+    });
     const out = await mkdtemp(join(tmpdir(), 'newman-'));
     report = join(out, 'report.json');
     const url = new URL(listener.url);

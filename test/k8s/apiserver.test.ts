@@ -1,6 +1,6 @@
 import { ApiException, AuthenticationV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
+import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
 import { testDataPath } from '../support/paths.ts';
 
 const widgets = { group: 'test.scim-ldap.io', version: 'v1alpha1', plural: 'widgets' };
@@ -31,8 +31,7 @@ describe('test kube-apiserver + etcd', () => {
   beforeAll(async () => {
     kc = testKubeConfig();
     api = kc.makeApiClient(CustomObjectsApi);
-    await kubectl('apply', '--server-side', '-f', testDataPath('crds', 'widgets.yaml'));
-    await kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd/widgets.test.scim-ldap.io');
+    await applyCrds(testDataPath('crds', 'widgets.yaml'), ['widgets.test.scim-ldap.io']);
     namespace = await createTestNamespace(kc, 'smoke');
   });
 

@@ -2,7 +2,7 @@ import { ApiException, CustomObjectsApi, type KubeConfig } from '@kubernetes/cli
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connector, INVALID_RESOURCES, mapping } from '../../controller/config/resources.fixtures.ts';
 import { validateResource } from '../../controller/config/validate.ts';
-import { createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
+import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
 import { repoRoot } from '../support/paths.ts';
 
 const GROUP = { group: 'scim-ldap.io', version: 'v1alpha1' };
@@ -16,14 +16,7 @@ describe('generated CRDs on the kube-apiserver', () => {
   beforeAll(async () => {
     kc = testKubeConfig();
     api = kc.makeApiClient(CustomObjectsApi);
-    await kubectl('apply', '--server-side', '-f', `${repoRoot}/crds`);
-    await kubectl(
-      'wait',
-      '--for=condition=Established',
-      '--timeout=60s',
-      'crd/ldapconnectors.scim-ldap.io',
-      'crd/attributemappings.scim-ldap.io',
-    );
+    await applyCrds(`${repoRoot}/crds`, ['ldapconnectors.scim-ldap.io', 'attributemappings.scim-ldap.io']);
     namespace = await createTestNamespace(kc, 'crds');
   });
 

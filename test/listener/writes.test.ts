@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manifests, startTestListener, type TestListener } from '../support/listener.ts';
+import { contosoMappings, manifests, startTestListener, type TestListener } from '../support/listener.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -25,7 +25,10 @@ describe('listener writes: renames, full replace, ECMA2Host values, reload', () 
     await ldap.bind(slapd.adminDN, slapd.adminPassword);
     listener = await startTestListener({
       'ldap.yaml': manifests(slapd),
-      'cn.yaml': manifests(slapd, 'bycn', 'Join("", "cn=", [displayName], ",ou=people,dc=example,dc=org")'),
+      'cn.yaml': manifests(slapd, {
+        name: 'bycn',
+        mappings: contosoMappings('Join("", "cn=", [displayName], ",ou=people,dc=example,dc=org")'),
+      }),
     });
   });
   afterAll(async () => {

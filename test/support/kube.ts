@@ -34,3 +34,9 @@ export async function createTestNamespace(kc: KubeConfig, prefix: string): Promi
   if (!name) throw new Error('the API server returned a namespace without a name');
   return name;
 }
+
+/** Applies CRD manifests server-side and waits until the API server serves them. */
+export async function applyCrds(path: string, names: readonly string[]): Promise<void> {
+  await kubectl('apply', '--server-side', '-f', path);
+  await kubectl('wait', '--for=condition=Established', '--timeout=60s', ...names.map((n) => `crd/${n}`));
+}

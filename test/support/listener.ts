@@ -7,40 +7,11 @@ import type { Slapd } from './slapd.ts';
 
 export const TOKEN = 'test-token-0123456789';
 
-/** Manifests for a connector on a test slapd: the contoso mappings, moved to dc=example,dc=org. */
-export function manifests(
-  slapd: Slapd,
-  name = 'ldap',
-  dnExpression = 'Join("", "uid=", ToLower(Word([userName], 1, "@")), ",ou=people,dc=example,dc=org")',
-): string {
-  const port = new URL(slapd.ldapUrl).port;
-  return `apiVersion: v1
-kind: Secret
-metadata: {name: ${name}-bind}
-stringData: {password: ${slapd.adminPassword}}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: ${name}-token}
-data: {token: ${Buffer.from(TOKEN).toString('base64')}}
----
-apiVersion: scim-ldap.io/v1alpha1
-kind: LdapConnector
-metadata: {name: ${name}}
-spec:
-  server: {host: 127.0.0.1, port: ${port}, security: None}
-  bind: {dn: "${slapd.adminDN}", passwordSecretRef: {name: ${name}-bind}}
-  baseDN: ${slapd.baseDN}
-  scim: {tokenSecretRef: {name: ${name}-token}}
----
-apiVersion: scim-ldap.io/v1alpha1
-kind: AttributeMapping
-metadata: {name: ${name}-users}
-spec:
-  connectorRef: {name: ${name}}
-  object: User
-  mappings:
-  - {target: -dn-, expression: '${dnExpression}', apply: OnCreate}
+const UID_DN = 'Join("", "uid=", ToLower(Word([userName], 1, "@")), ",ou=people,dc=example,dc=org")';
+
+/** The contoso mappings, moved to dc=example,dc=org, as YAML list items. */
+export function contosoMappings(dnExpression = UID_DN, options: { password?: boolean } = {}): string {
+  return `  - {target: -dn-, expression: '${dnExpression}', apply: OnCreate}
   - {target: cn, source: displayName}
   - {target: sn, source: name.familyName}
   - {target: mail, source: userName, match: 1}
@@ -49,8 +20,45 @@ spec:
   - {target: gidNumber, constant: "10000"}
   - {target: homeDirectory, expression: 'Join("/", "/home", ToLower(Word([userName], 1, "@")))'}
   - {target: loginShell, constant: /bin/bash}
-  - {target: userPassword, expression: 'RandomString(20, 2, 2, 2, 2, "")', apply: OnCreate}
-`;
+${options.password === false ? '' : `  - {target: userPassword, expression: 'RandomString(20, 2, 2, 2, 2, "")', apply: OnCreate}\n`}`;
+}
+
+export interface ManifestOptions {
+  name?: string;
+  /** AttributeMapping list items (YAML); default: contosoMappings(). */
+  mappings?: string;
+  /** The connector's spec.user.attributes; default: the schema's default. */
+  attributes?: readonly string[];
+}
+
+/** Secrets, an LdapConnector on a test slapd (plain LDAP on loopback) and its AttributeMapping, as YAML. */
+export function manifests(slapd: Slapd, options: ManifestOptions = {}): string {
+  const name = options.name ?? 'ldap';
+  const port = new URL(slapd.ldapUrl).port;
+  const user = options.attributes ? `\n  user: {attributes: [${options.attributes.join(', ')}]}` : '';
+  return `apiVersion: v1
+kind: Secret
+metadata: {name: ${name}-secrets}
+stringData: {password: ${slapd.adminPassword}}
+data: {token: ${Buffer.from(TOKEN).toString('base64')}}
+---
+apiVersion: scim-ldap.io/v1alpha1
+kind: LdapConnector
+metadata: {name: ${name}}
+spec:
+  server: {host: 127.0.0.1, port: ${port}, security: None}
+  bind: {dn: "${slapd.adminDN}", passwordSecretRef: {name: ${name}-secrets}}
+  baseDN: ${slapd.baseDN}${user}
+  scim: {tokenSecretRef: {name: ${name}-secrets}}
+---
+apiVersion: scim-ldap.io/v1alpha1
+kind: AttributeMapping
+metadata: {name: ${name}-users}
+spec:
+  connectorRef: {name: ${name}}
+  object: User
+  mappings:
+${options.mappings ?? contosoMappings()}`;
 }
 
 export interface TestListener extends RunningListener {
