@@ -66,9 +66,13 @@ export function connectors(resources: readonly ScimLdapResource[]): LdapConnecto
   return resources.filter((r): r is LdapConnector => r.kind === 'LdapConnector');
 }
 
-export function mappingsFor(resources: readonly ScimLdapResource[], connector: string): AttributeMapping[] {
+export function mappingsFor(
+  resources: readonly ScimLdapResource[],
+  connector: string,
+  object: 'User' | 'Group' = 'User',
+): AttributeMapping[] {
   return resources.filter(
     (r): r is AttributeMapping =>
-      r.kind === 'AttributeMapping' && r.spec.connectorRef.name === connector && r.spec.object === 'User',
+      r.kind === 'AttributeMapping' && r.spec.connectorRef.name === connector && r.spec.object === object,
   );
 }

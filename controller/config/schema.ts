@@ -151,6 +151,61 @@ export const ldapConnectorSpec = {
         },
       },
     },
+    group: {
+      type: 'object',
+      description: 'How SCIM groups become directory entries.',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        style: {
+          type: 'string',
+          enum: ['posixGroup', 'groupOfNames', 'rfc2307bis'],
+          default: 'posixGroup',
+          description:
+            'posixGroup with memberUid (RFC 2307, the nis schema), groupOfNames with member DNs, or rfc2307bis (both on one entry; needs the rfc2307bis schema).',
+        },
+        container: {
+          type: 'string',
+          description: 'DN under which new groups are created; default ou=groups under the baseDN.',
+        },
+        gidNumber: {
+          type: 'object',
+          description: 'Range gidNumbers of new groups are allocated from, uniquely.',
+          default: {},
+          additionalProperties: false,
+          properties: {
+            min: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 4294967295,
+              default: 10000,
+              description: 'Lowest number.',
+            },
+            max: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 4294967295,
+              default: 60000,
+              description: 'Highest number.',
+            },
+          },
+        },
+      },
+    },
+    posix: {
+      type: 'object',
+      description: 'POSIX conventions.',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        userPrivateGroups: {
+          type: 'boolean',
+          default: false,
+          description:
+            "Create, for each new user, a posixGroup named after the user with the user's gidNumber; removed with the user.",
+        },
+      },
+    },
     passwordHash: {
       type: 'string',
       enum: ['CRYPT-SHA512', 'SSHA', 'SSHA512', 'None'],
@@ -238,7 +293,7 @@ export const attributeMappingSpec = {
       additionalProperties: false,
       properties: { name: { type: 'string', minLength: 1, description: 'Name of the LdapConnector.' } },
     },
-    object: { type: 'string', enum: ['User'], description: 'The SCIM resource type mapped.' },
+    object: { type: 'string', enum: ['User', 'Group'], description: 'The SCIM resource type mapped.' },
     mappings: {
       type: 'array',
       minItems: 1,

@@ -2,12 +2,15 @@ import type { DirectoryOptions } from '../adapters/ldap/directory.ts';
 import { mappingsFor, parseDocuments, type SourceText, validateDocument } from '../config/load.ts';
 import type { LdapConnector, ScimLdapResource } from '../config/types.ts';
 import { ConfigError, type ConfigProblem } from '../config/validate.ts';
+import { defaultGroupMapping } from '../core/mapping/group-defaults.ts';
 import { compileMappingSet, type MappingSet } from '../core/mapping/mapping-set.ts';
 
 /** Everything the listener needs for one connector, with its secrets resolved. */
 export interface ConnectorConfig {
   name: string;
   set: MappingSet;
+  /** Group mappings: the connector's Group AttributeMappings, or the default ones. */
+  groups: MappingSet;
   directory: DirectoryOptions;
   token: string;
   /** The serving certificate from scim.tls.secretName, if one is named. */
@@ -90,8 +93,15 @@ function resolveConnector(
     ? tlsSecret('spec.scim.tls.secretName', spec.scim.tls.secretName)
     : undefined;
   let set: MappingSet | undefined;
+  let groups: MappingSet | undefined;
   try {
     set = compileMappingSet(connector, mappingsFor(resources, connector.metadata.name));
+    const groupMappings = mappingsFor(resources, connector.metadata.name, 'Group');
+    groups = compileMappingSet(
+      connector,
+      groupMappings.length ? groupMappings : [defaultGroupMapping(connector)],
+      'Group',
+    );
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
@@ -101,13 +111,14 @@ function resolveConnector(
       path: 'AttributeMapping',
       message: `no AttributeMapping for users references LdapConnector ${connector.metadata.name}`,
     });
-  if (problems.length || !set)
+  if (problems.length || !set || !groups)
     throw new ConfigError('InvalidSpec', `LdapConnector/${connector.metadata.name}`, problems);
   const scheme = spec.server.security === 'LDAPS' ? 'ldaps' : 'ldap';
   const host = spec.server.host.includes(':') ? `[${spec.server.host}]` : spec.server.host;
   return {
     name: connector.metadata.name,
     set,
+    groups,
     token,
     port: spec.scim.port,
     ...(tls ? { tls } : {}),

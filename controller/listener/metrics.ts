@@ -32,6 +32,12 @@ export function createMetrics() {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
+  const groups = new Counter({
+    name: 'scim_ldap_groups_total',
+    help: 'Groups created and deleted, by connector',
+    labelNames: ['connector', 'event'],
+    registers: [registry],
+  });
   const users = new Counter({
     name: 'scim_ldap_users_total',
     help: 'Users created, updated, disabled, enabled and deleted, by connector',
@@ -46,6 +52,7 @@ export function createMetrics() {
       requestSeconds.observe({ route, method }, seconds);
     },
     userEvent: (connector: string) => (event: UserEvent) => users.inc({ connector, event: event.kind }),
+    groupEvent: (connector: string) => (event: UserEvent) => groups.inc({ connector, event: event.kind }),
     /** The same directory, counting and timing each operation. */
     instrument(connector: string, directory: Directory): Directory {
       const timed =

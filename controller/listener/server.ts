@@ -11,6 +11,7 @@ import { directoryAttributes } from '../core/scim/discovery.ts';
 import type { Logger } from '../log.ts';
 import { type ConnectorConfig, loadListenerConfig } from './config.ts';
 import { systemContext } from './context.ts';
+import { createGroupService } from './groups.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { certificateFingerprint, selfSignedCertificate } from './tls.ts';
 import { createUserService } from './users.ts';
@@ -86,18 +87,29 @@ function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runt
   const endpoints = configs.map((config): ConnectorEndpoint => {
     const directory = metrics.instrument(config.name, openDirectory(config.directory));
     directories.push(directory);
+    const allocate = createAllocator(directory, config.set.baseDN);
+    const groups = createGroupService({
+      set: config.groups,
+      users: config.set,
+      directory,
+      allocate,
+      ctx: systemContext(),
+      onEvent: metrics.groupEvent(config.name),
+    });
     const users = createUserService({
       set: config.set,
       directory,
-      allocate: createAllocator(directory, config.set.baseDN),
+      allocate,
       ctx: systemContext(),
       onEvent: metrics.userEvent(config.name),
+      memberships: groups.userChanged,
     });
     let attributes: ReturnType<typeof subschemaAttributes> | undefined;
     return {
       name: config.name,
       token: config.token,
       users,
+      groups,
       directoryAttributes: () => {
         attributes ??= subschemaAttributes(directory, config.set.connector.spec.user.attributes);
         return attributes;

@@ -9,6 +9,7 @@ import { type LdapAttributes, type LdapEntry, valuesOf } from '../core/ldap/entr
 import { scimErrorForLdap } from '../core/ldap/result-codes.ts';
 import type { EvaluationContext } from '../core/mapping/expression/functions.ts';
 import { scimFilterToLdap } from '../core/mapping/filters.ts';
+import { groupContainer } from '../core/mapping/group-defaults.ts';
 import type { MappingSet } from '../core/mapping/mapping-set.ts';
 import { MappingError, toLdap } from '../core/mapping/to-ldap.ts';
 import { toScim } from '../core/mapping/to-scim.ts';
@@ -37,8 +38,15 @@ export type UserEvent = {
   attributes?: string[];
 };
 
+/** Keeps group memberships in step when a user is renamed or deleted (after: null). */
+export type MembershipHook = (
+  before: { dn: string; uid?: string | undefined },
+  after: { dn: string; uid?: string | undefined } | null,
+) => Promise<void>;
+
 export interface UserServiceOptions {
   set: MappingSet;
+  memberships?: MembershipHook;
   directory: Directory;
   allocate: Allocate;
   ctx: EvaluationContext;
@@ -221,10 +229,30 @@ export function createUserService(options: UserServiceOptions) {
     emit({ kind: 'enabled' });
   }
 
+  const uidOf = (entry: LdapEntry) => valuesOf(entry.attributes, 'uid')[0];
+  const privateGroupDn = (uid: string) =>
+    formatDn([[{ type: 'cn', value: uid }], ...parseDn(groupContainer(set.connector))]);
+
   async function remove(entry: LdapEntry): Promise<void> {
     await ldap('delete user', () => directory.del(entry.dn));
     await directory.del(stateDn(entry)).catch(() => undefined);
+    const uid = uidOf(entry);
+    if (spec.posix.userPrivateGroups && uid) await directory.del(privateGroupDn(uid)).catch(() => undefined);
+    await options.memberships?.({ dn: entry.dn, uid }, null);
     emit({ kind: 'deleted' });
+  }
+
+  /** The Debian and Red Hat convention: a group named after the user, with the user's gidNumber. */
+  async function createPrivateGroup(entry: LdapEntry): Promise<void> {
+    const uid = uidOf(entry);
+    const gid = valuesOf(entry.attributes, 'gidNumber')[0];
+    if (!spec.posix.userPrivateGroups || !uid || !gid) return;
+    await ldap('create private group', async () => {
+      await ensureContainer(directory, parseDn(groupContainer(set.connector)), set.baseDN);
+      await directory.add(privateGroupDn(uid), { objectClass: ['posixGroup'], cn: [uid], gidNumber: [gid] }, [
+        '1.1',
+      ]);
+    });
   }
 
   /** Writes modifications, renaming first when they replace the value that names the entry. */
@@ -238,7 +266,14 @@ export function createUserService(options: UserServiceOptions) {
     }
     await ldap('update user', () => directory.modify(dn, modifications));
     emit({ kind: 'updated', attributes: changedAttributeNames(modifications) });
-    return readBack(dn);
+    const updated = await readBack(dn);
+    if (dn !== entry.dn || uidOf(updated) !== uidOf(entry)) {
+      await options.memberships?.(
+        { dn: entry.dn, uid: uidOf(entry) },
+        { dn: updated.dn, uid: uidOf(updated) },
+      );
+    }
+    return updated;
   }
 
   async function applyActive(entry: LdapEntry, resource: Json): Promise<'deleted' | 'kept'> {
@@ -283,6 +318,7 @@ export function createUserService(options: UserServiceOptions) {
       }
       const dn = formatDn(desired.dn ?? []);
       let entry = await ldap('create user', () => directory.add(dn, attributes, READ_ATTRIBUTES));
+      await createPrivateGroup(entry);
       emit({ kind: 'created', attributes: Object.keys(attributes).sort() });
       if (getIgnoreCase(resource, 'active') === false && spec.deprovisioning.onDisable === 'Disable') {
         await setActive(entry, false);

@@ -108,26 +108,26 @@ describe("Microsoft's SCIM reference collection, run by newman against the liste
     if (report) await rm(join(report, '..'), { recursive: true, force: true });
   });
 
-  it('passes every assertion outside the Groups endpoints but one the directory schema cannot hold', async () => {
+  // The assertions this listener fails on purpose, and why.
+  const EXPECTED_FAILURES: Record<string, string> = {
+    // inetOrgPerson has no attribute for an address's country, so "Germany" cannot be stored and read back.
+    'Put a user OMalley: Body contians Germany': 'no country attribute in the directory schema',
+    // memberUid/member hold users, not the display text a client sent; members show the user's uid.
+    'Get group by id: Body contians user': 'member display names are not stored',
+    // Members are user ids of this connector: "string id 1" is refused with 400 invalidValue, by contract.
+    'Group patch add member: Status code is 204': 'unknown member ids are refused',
+    'Group patch add member2: Status code is 204': 'unknown member ids are refused',
+  };
+
+  it('passes every assertion but those the directory or our contract rules out', async () => {
     const { run: result } = JSON.parse(await readFile(report, 'utf8')) as {
       run: { executions: Execution[] };
     };
     const failures = result.executions.flatMap((e) =>
-      (e.assertions ?? [])
-        .filter((a) => a.error)
-        .map((a) => ({
-          request: e.item.name,
-          path: (e.request.url.path ?? []).join('/'),
-          assertion: a.assertion,
-          error: a.error?.message,
-        })),
+      (e.assertions ?? []).filter((a) => a.error).map((a) => `${e.item.name}: ${a.assertion}`),
     );
     const passed = result.executions.flatMap((e) => (e.assertions ?? []).filter((a) => !a.error));
-    const outsideGroups = failures.filter((f) => !/groups/i.test(f.path));
-    // inetOrgPerson has no attribute for an address's country, so "Germany" cannot be stored and read back.
-    expect(outsideGroups.map((f) => `${f.request}: ${f.assertion}`)).toEqual([
-      'Put a user OMalley: Body contians Germany',
-    ]);
-    expect(passed.length).toBeGreaterThan(60);
+    expect(failures.sort()).toEqual(Object.keys(EXPECTED_FAILURES).sort());
+    expect(passed.length).toBeGreaterThan(90);
   });
 });

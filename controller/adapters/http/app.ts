@@ -15,6 +15,7 @@ import {
 } from '../../core/scim/discovery.ts';
 import { errorBody, notFound, ScimError } from '../../core/scim/errors.ts';
 import { listResponse, paging, projectAttributes } from '../../core/scim/list.ts';
+import type { GroupService } from '../../listener/groups.ts';
 import type { UserService } from '../../listener/users.ts';
 import type { Logger } from '../../log.ts';
 
@@ -24,6 +25,7 @@ export interface ConnectorEndpoint {
   /** The bearer token Entra must send; compared in constant time. */
   token: string;
   users: UserService;
+  groups: GroupService;
   /** Attributes exposed under the ECMA2Host extension, read from the directory's subschema. */
   directoryAttributes: () => Promise<DirectoryAttribute[]>;
 }
@@ -162,6 +164,60 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
       });
       scope.delete<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
         await of(request).users.remove(request.params.id);
+        return reply.code(204).send();
+      });
+
+      // Entra looks groups up with excludedAttributes=members; members are only read when they are shown.
+      const withMembers = (query: Query) =>
+        !(query['excludedAttributes'] ?? '')
+          .toLowerCase()
+          .split(',')
+          .map((a) => a.trim())
+          .includes('members') &&
+        (query['attributes'] === undefined ||
+          query['attributes']
+            .toLowerCase()
+            .split(',')
+            .map((a) => a.trim())
+            .includes('members'));
+      scope.get<{ Querystring: Query }>('/Groups', async (request) => {
+        const { startIndex, count } = paging(request.query);
+        const list = await of(request).groups.list({
+          filter: request.query['filter'],
+          startIndex,
+          count,
+          withMembers: withMembers(request.query),
+        });
+        list['Resources'] = (list['Resources'] as Record<string, unknown>[]).map((r) =>
+          projectAttributes(r, request.query),
+        );
+        return list;
+      });
+      scope.get<{ Params: IdParams; Querystring: Query }>('/Groups/:id', async (request) =>
+        projectAttributes(
+          await of(request).groups.get(request.params.id, withMembers(request.query)),
+          request.query,
+        ),
+      );
+      scope.post('/Groups', async (request, reply) => {
+        const created = await of(request).groups.create(bodyObject(request));
+        return reply
+          .code(201)
+          .header(
+            'Location',
+            `${request.url.replace(/\/Groups\/?$/, '')}/Groups/${encodeURIComponent(String(created['id']))}`,
+          )
+          .send(created);
+      });
+      scope.put<{ Params: IdParams }>('/Groups/:id', async (request) =>
+        of(request).groups.replace(request.params.id, bodyObject(request)),
+      );
+      scope.patch<{ Params: IdParams }>('/Groups/:id', async (request, reply) => {
+        await of(request).groups.patch(request.params.id, bodyObject(request));
+        return reply.code(204).send();
+      });
+      scope.delete<{ Params: IdParams }>('/Groups/:id', async (request, reply) => {
+        await of(request).groups.remove(request.params.id);
         return reply.code(204).send();
       });
     },

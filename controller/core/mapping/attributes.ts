@@ -1,6 +1,11 @@
 import { type AttrPath, formatPath, parsePath } from '../scim/filter.ts';
 import { resolvePath } from '../scim/match.ts';
-import { ECMA2HOST_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, userAttribute } from '../scim/resources.ts';
+import {
+  ECMA2HOST_USER_SCHEMA,
+  ENTERPRISE_USER_SCHEMA,
+  groupAttribute,
+  userAttribute,
+} from '../scim/resources.ts';
 import type { Scalar, Value } from './expression/values.ts';
 
 /**
@@ -67,6 +72,22 @@ export function isKnownUserAttribute(reference: string): boolean {
   }
   // ECMA2Host and custom extensions carry whatever attributes the administrator declares.
   return /^urn:[A-Za-z0-9:._-]+$/.test(path.urn);
+}
+
+/** Whether an attribute reference names something a SCIM group carries. */
+export function isKnownGroupAttribute(reference: string): boolean {
+  const path = scimPath(reference);
+  if (!path) return false;
+  const definition = groupAttribute(path.urn, path.name);
+  if (!definition) return path.urn !== undefined && /^urn:[A-Za-z0-9:._-]+$/.test(path.urn);
+  return (
+    path.sub === undefined ||
+    (definition.subAttributes ?? []).some((s) => s.toLowerCase() === path.sub?.toLowerCase())
+  );
+}
+
+export function knownGroupAttributeNames(): string[] {
+  return ['displayName', 'externalId', 'members'];
 }
 
 export function knownUserAttributeNames(): string[] {

@@ -60,7 +60,7 @@ function directTarget(set: MappingSet, path: AttrPath): string | undefined {
     return set.connector.spec.user.anchor === 'entryUUID' ? 'entryUUID' : undefined;
   }
   if (path.urn?.toLowerCase() === ECMA2HOST_USER_SCHEMA.toLowerCase() && !path.sub && !path.valueFilter) {
-    return set.connector.spec.user.attributes.find((a) => a.toLowerCase() === path.name.toLowerCase());
+    return set.exposed.find((a) => a.toLowerCase() === path.name.toLowerCase());
   }
   const sources = set.attributes.flatMap((m) => {
     const source = m.kind === 'source' ? scimPath(m.source) : null;

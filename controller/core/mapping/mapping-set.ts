@@ -2,7 +2,12 @@ import type { AttributeMapping, LdapConnector, MappingRule } from '../../config/
 import { ConfigError, type ConfigProblem } from '../../config/validate.ts';
 import { type Dn, DnSyntaxError, isWithin, parseDn } from '../ldap/dn.ts';
 import { didYouMean } from '../text/suggest.ts';
-import { isKnownUserAttribute, knownUserAttributeNames } from './attributes.ts';
+import {
+  isKnownGroupAttribute,
+  isKnownUserAttribute,
+  knownGroupAttributeNames,
+  knownUserAttributeNames,
+} from './attributes.ts';
 import { buildDn } from './dn-expression.ts';
 import { type CompiledExpression, compileExpression } from './expression/compile.ts';
 import { ExpressionError } from './expression/errors.ts';
@@ -24,6 +29,11 @@ export type CompiledMapping = MappingKind & {
 /** A connector with its mappings for one SCIM resource type, checked and compiled once when loaded. */
 export interface MappingSet {
   connector: LdapConnector;
+  object: 'User' | 'Group';
+  /** Object classes of new entries, unless a mapping writes objectClass. */
+  objectClasses: readonly string[];
+  /** Directory attributes shown under the ECMA2Host extension (users only). */
+  exposed: readonly string[];
   baseDN: Dn;
   /** The -dn- mapping. */
   dn: CompiledMapping;
@@ -33,17 +43,32 @@ export interface MappingSet {
   matching: readonly CompiledMapping[];
 }
 
-const attributes = { isKnown: isKnownUserAttribute, names: knownUserAttributeNames };
+const GROUP_CLASSES = {
+  posixGroup: ['posixGroup'],
+  groupOfNames: ['groupOfNames'],
+  rfc2307bis: ['groupOfNames', 'posixGroup'],
+};
+
+const KNOWN = {
+  User: { isKnown: isKnownUserAttribute, names: knownUserAttributeNames },
+  Group: { isKnown: isKnownGroupAttribute, names: knownGroupAttributeNames },
+};
 const PROBE_CONTEXT = {
   now: () => new Date(0),
   randomBytes: (n: number) => new Uint8Array(n),
   uuid: () => '00000000-0000-0000-0000-000000000000',
 };
 
-function compileRule(rule: MappingRule, field: string, problems: ConfigProblem[]): MappingKind | undefined {
+function compileRule(
+  rule: MappingRule,
+  field: string,
+  problems: ConfigProblem[],
+  object: 'User' | 'Group',
+): MappingKind | undefined {
+  const attributes = KNOWN[object];
   if (rule.source !== undefined) {
-    if (!isKnownUserAttribute(rule.source)) {
-      const hint = didYouMean(rule.source, knownUserAttributeNames());
+    if (!attributes.isKnown(rule.source)) {
+      const hint = didYouMean(rule.source, attributes.names());
       problems.push({ path: `${field}.source`, message: `unknown SCIM attribute "${rule.source}"${hint}` });
       return undefined;
     }
@@ -79,6 +104,7 @@ function probeDn(mapping: CompiledMapping, baseDN: Dn): string | undefined {
 export function compileMappingSet(
   connector: LdapConnector,
   mappings: readonly AttributeMapping[],
+  object: 'User' | 'Group' = 'User',
 ): MappingSet {
   const problems: ConfigProblem[] = [];
   const compiled: CompiledMapping[] = [];
@@ -103,7 +129,7 @@ export function compileMappingSet(
         return;
       }
       seen.set(rule.target.toLowerCase(), field);
-      const kind = compileRule(rule, field, problems);
+      const kind = compileRule(rule, field, problems, object);
       if (!kind) return;
       const mapping: CompiledMapping = { ...kind, target: rule.target, apply: rule.apply, origin: field };
       if (rule.match !== undefined) mapping.match = rule.match;
@@ -125,8 +151,13 @@ export function compileMappingSet(
   }
   if (problems.length) throw new ConfigError('InvalidExpression', subject, problems);
   const others = compiled.filter((m) => m !== dn);
+  const { user, group } = connector.spec;
   return {
     connector,
+    object,
+    objectClasses:
+      object === 'User' ? [user.objectClass, ...user.auxiliaryObjectClasses] : GROUP_CLASSES[group.style],
+    exposed: object === 'User' ? user.attributes : [],
     baseDN,
     dn: dn as CompiledMapping,
     attributes: others,

@@ -122,11 +122,7 @@ function buildEntryDn(set: MappingSet, resource: unknown, ctx: EvaluationContext
 function addObjectClasses(set: MappingSet, desired: DesiredEntry): void {
   const existing = Object.keys(desired.attributes).find((a) => a.toLowerCase() === 'objectclass');
   if (existing) return;
-  const user = set.connector.spec.user;
-  desired.attributes = {
-    objectClass: [user.objectClass, ...user.auxiliaryObjectClasses],
-    ...desired.attributes,
-  };
+  desired.attributes = { objectClass: [...set.objectClasses], ...desired.attributes };
 }
 
 /** The naming attribute's value must be among the entry's values; slapd would add it silently otherwise. */

@@ -5,6 +5,7 @@ import { getIgnoreCase } from '../scim/match.ts';
 import {
   ECMA2HOST_USER_SCHEMA,
   ENTERPRISE_USER_SCHEMA,
+  GROUP_SCHEMA,
   USER_SCHEMA,
   userAttribute,
 } from '../scim/resources.ts';
@@ -65,15 +66,16 @@ export function setAtPath(resource: Json, path: AttrPath, values: readonly strin
  * `id` and `meta`.
  */
 export function toScim(set: MappingSet, entry: LdapEntry): Json {
-  const resource: Json = { schemas: [USER_SCHEMA] };
+  const resource: Json = { schemas: [set.object === 'User' ? USER_SCHEMA : GROUP_SCHEMA] };
   for (const mapping of set.attributes) {
     if (mapping.kind !== 'source' || NEVER_RETURNED.has(mapping.target.toLowerCase())) continue;
     const values = valuesOf(entry.attributes, mapping.target);
     const path = scimPath(mapping.source);
     if (values.length && path) setAtPath(resource, path, values);
   }
+  if (set.object === 'Group') return resource;
   const extension: Json = {};
-  for (const attribute of set.connector.spec.user.attributes) {
+  for (const attribute of set.exposed) {
     if (NEVER_RETURNED.has(attribute.toLowerCase())) continue;
     const values = valuesOf(entry.attributes, attribute);
     if (values.length) extension[attribute] = values.length === 1 ? values[0] : values;

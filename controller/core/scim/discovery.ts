@@ -4,6 +4,8 @@ import {
   ECMA2HOST_USER_SCHEMA,
   ENTERPRISE_USER_ATTRIBUTES,
   ENTERPRISE_USER_SCHEMA,
+  GROUP_ATTRIBUTES,
+  GROUP_SCHEMA,
   USER_ATTRIBUTES,
   USER_SCHEMA,
 } from './resources.ts';
@@ -47,6 +49,15 @@ export function resourceTypes(): Json[] {
         { schema: ENTERPRISE_USER_SCHEMA, required: false },
         { schema: ECMA2HOST_USER_SCHEMA, required: false },
       ],
+      meta: { resourceType: 'ResourceType' },
+    },
+    {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+      id: 'Group',
+      name: 'Group',
+      endpoint: '/Groups',
+      description: 'Groups, written to the directory as POSIX groups',
+      schema: GROUP_SCHEMA,
       meta: { resourceType: 'ResourceType' },
     },
   ];
@@ -105,6 +116,7 @@ export function schemas(directoryAttributes: readonly DirectoryAttribute[]): Jso
   ];
   return [
     schema(USER_SCHEMA, 'User', 'User Account', USER_ATTRIBUTES.map(attribute)),
+    schema(GROUP_SCHEMA, 'Group', 'Group', GROUP_ATTRIBUTES.map(attribute)),
     schema(
       ENTERPRISE_USER_SCHEMA,
       'EnterpriseUser',

@@ -1,6 +1,7 @@
 /** The SCIM schemas we serve (RFC 7643 §4 and the extensions Entra sends), as attribute names by schema. */
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 /** Microsoft's ECMA2Host exposes every directory attribute under this extension. */
 export const ECMA2HOST_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 
@@ -80,4 +81,19 @@ export function userAttribute(urn: string | undefined, name: string): AttributeD
   if (schema === undefined || schema === USER_SCHEMA.toLowerCase()) return userByName.get(name.toLowerCase());
   if (schema === ENTERPRISE_USER_SCHEMA.toLowerCase()) return enterpriseByName.get(name.toLowerCase());
   return undefined;
+}
+
+export const GROUP_ATTRIBUTES: readonly AttributeDefinition[] = [
+  { name: 'id' },
+  { name: 'externalId' },
+  { name: 'displayName' },
+  multi('members', ['value', '$ref', 'display', 'type']),
+];
+
+const groupByName = new Map(GROUP_ATTRIBUTES.map((a) => [a.name.toLowerCase(), a]));
+
+export function groupAttribute(urn: string | undefined, name: string): AttributeDefinition | undefined {
+  return urn === undefined || urn.toLowerCase() === GROUP_SCHEMA.toLowerCase()
+    ? groupByName.get(name.toLowerCase())
+    : undefined;
 }
