@@ -29,6 +29,8 @@ export interface ManifestOptions {
   mappings?: string;
   /** The connector's spec.user.attributes; default: the schema's default. */
   attributes?: readonly string[];
+  /** More connector spec fields, as YAML lines indented by two spaces (e.g. `  group: {style: groupOfNames}`). */
+  spec?: string;
 }
 
 /** Secrets, an LdapConnector on a test slapd (plain LDAP on loopback) and its AttributeMapping, as YAML. */
@@ -48,7 +50,7 @@ metadata: {name: ${name}}
 spec:
   server: {host: 127.0.0.1, port: ${port}, security: None}
   bind: {dn: "${slapd.adminDN}", passwordSecretRef: {name: ${name}-secrets}}
-  baseDN: ${slapd.baseDN}${user}
+  baseDN: ${slapd.baseDN}${user}${options.spec ? `\n${options.spec}` : ''}
   scim: {tokenSecretRef: {name: ${name}-secrets}}
 ---
 apiVersion: scim-ldap.io/v1alpha1

@@ -15,7 +15,8 @@ function expressionString(text: string): string {
 
 /**
  * The Group mapping a connector uses when no AttributeMapping for groups names it: cn from displayName (so a
- * rename renames the entry), the entry under the group container, a gidNumber from spec.group.gidNumber.
+ * rename renames the entry), the entry under the group container, and for POSIX styles a gidNumber from
+ * spec.group.gidNumber.
  */
 export function defaultGroupMapping(connector: LdapConnector): AttributeMapping {
   const { min, max } = connector.spec.group.gidNumber;
@@ -33,7 +34,16 @@ export function defaultGroupMapping(connector: LdapConnector): AttributeMapping 
           apply: 'OnCreate',
         },
         { target: 'cn', source: 'displayName', match: 1, apply: 'Always' },
-        { target: 'gidNumber', allocate: { min: min ?? 10000, max: max ?? 60000 }, apply: 'Always' },
+        // groupOfNames alone is not a POSIX group: no gidNumber.
+        ...(connector.spec.group.style === 'groupOfNames'
+          ? []
+          : [
+              {
+                target: 'gidNumber',
+                allocate: { min: min ?? 10000, max: max ?? 60000 },
+                apply: 'Always' as const,
+              },
+            ]),
       ],
     },
   };
