@@ -16,7 +16,7 @@ import { toScim } from '../core/mapping/to-scim.ts';
 import { mappingsTouchedBy, renameForRdn } from '../core/provision/users.ts';
 import { normalizeResource } from '../core/scim/coerce.ts';
 import { invalidValue, notFound, uniqueness } from '../core/scim/errors.ts';
-import { parseFilter } from '../core/scim/filter.ts';
+import { type Filter as Filter_, parseFilter } from '../core/scim/filter.ts';
 import { listResponse } from '../core/scim/list.ts';
 import { getIgnoreCase, matchesFilter } from '../core/scim/match.ts';
 import { applyPatch, type PatchOperation, parsePatch, topLevelKey } from '../core/scim/patch.ts';
@@ -159,12 +159,11 @@ export function createGroupService(options: GroupServiceOptions) {
     return entry;
   }
 
-  /** memberUid / member modifications that turn `current` members into `next`, value by value. */
+  /** memberUid / member modifications that turn the entry's members into `next`, value by value. */
   function memberModifications(
     entry: LdapEntry | undefined,
     dn: string,
     next: readonly Member[],
-    current: readonly Member[],
   ): Modification[] {
     const modifications: Modification[] = [];
     const diff = (attribute: string, want: string[], have: string[]) => {
@@ -179,7 +178,7 @@ export function createGroupService(options: GroupServiceOptions) {
       diff(
         'memberUid',
         next.flatMap((m) => (m.uid ? [m.uid] : [])),
-        entry ? valuesOf(entry.attributes, 'memberUid') : current.flatMap((m) => (m.uid ? [m.uid] : [])),
+        entry ? valuesOf(entry.attributes, 'memberUid') : [],
       );
     if (usesMember) {
       // groupOfNames requires a member: an empty group names itself, a placeholder no host resolves to a user.
@@ -223,28 +222,108 @@ export function createGroupService(options: GroupServiceOptions) {
     }
   }
 
-  /** The member list after PATCH operations on `members`, in every shape Entra sends. */
-  async function patchedMembers(entry: LdapEntry, operations: readonly PatchOperation[]): Promise<Member[]> {
-    let members = await membersOf(entry);
-    for (const { op, path, value } of operations) {
-      if (op === 'add' || (op === 'replace' && path?.valueFilter === undefined)) {
-        const incoming = await membersById(idsIn(value));
-        members =
-          op === 'replace'
-            ? incoming
-            : [...members, ...incoming.filter((m) => !members.some((x) => x.id === m.id))];
-      } else if (op === 'remove' && path?.valueFilter) {
-        const filter = path.valueFilter;
-        members = members.filter((m) => !matchesFilter({ value: m.id, display: m.uid }, filter));
-      } else if (op === 'remove' && value !== undefined) {
-        // Entra's {"op":"Remove","path":"members","value":[...]}: remove these values, not every member.
-        const gone = new Set(idsIn(value).map((id) => id.toLowerCase()));
-        members = members.filter((m) => !gone.has(m.id.toLowerCase()));
-      } else if (op === 'remove') {
-        members = [];
-      }
+  /** Ids a `members[value eq "…"]` filter names (or null for any other filter). */
+  function idsInFilter(filter: Filter_): string[] | null {
+    if (filter.kind === 'compare' && filter.op === 'eq' && filter.path.name.toLowerCase() === 'value')
+      return [String(filter.value)];
+    if (filter.kind === 'or') {
+      const ids = filter.filters.map(idsInFilter);
+      return ids.every((x) => x !== null) ? (ids.flat() as string[]) : null;
     }
-    return members;
+    return null;
+  }
+
+  /**
+   * The modifications for PATCH operations on `members`, in every shape Entra sends. Adds and removes touch only
+   * the members they name (a PATCH of 1,000 members into a group of 50,000 resolves 1,000 ids); a replace, or a
+   * filter other than `value eq`, sets the whole list.
+   */
+  async function memberPatch(
+    entry: LdapEntry,
+    operations: readonly PatchOperation[],
+  ): Promise<Modification[]> {
+    let whole: Map<string, Member> | undefined;
+    const add = new Map<string, Member>();
+    const remove = new Map<string, Member>();
+    const key = (m: Member) => m.id.toLowerCase();
+    const adding = (members: Member[]) => {
+      for (const m of members) {
+        if (whole) whole.set(key(m), m);
+        else {
+          add.set(key(m), m);
+          remove.delete(key(m));
+        }
+      }
+    };
+    const removing = (members: Member[]) => {
+      for (const m of members) {
+        if (whole) whole.delete(key(m));
+        else {
+          remove.set(key(m), m);
+          add.delete(key(m));
+        }
+      }
+    };
+    // Removing a user that no longer exists is not an error: Entra removes members it deleted elsewhere.
+    const known = async (ids: string[]) =>
+      await usersWhere(
+        ids.map((id) =>
+          anchor === 'entryUUID' && UUID.test(id)
+            ? new EqualityFilter({ attribute: 'entryUUID', value: id })
+            : new EqualityFilter({ attribute: 'entryDN', value: id }),
+        ),
+      );
+    for (const { op, path, value } of operations) {
+      if (op === 'add') adding(await membersById(idsIn(value)));
+      else if (op === 'replace' && !path?.valueFilter)
+        whole = new Map((await membersById(idsIn(value))).map((m) => [key(m), m]));
+      else if (op === 'remove' && path?.valueFilter) {
+        const ids = idsInFilter(path.valueFilter);
+        if (ids) removing(await known(ids));
+        else {
+          const filter = path.valueFilter;
+          whole ??= new Map((await membersOf(entry)).map((m) => [key(m), m]));
+          for (const [k, m] of whole)
+            if (matchesFilter({ value: m.id, display: m.uid }, filter)) whole.delete(k);
+        }
+      } else if (op === 'remove' && value !== undefined) removing(await known(idsIn(value)));
+      else if (op === 'remove') whole = new Map();
+      else throw invalidValue('replace of members with a filter is not supported; send the member list');
+    }
+    if (whole) return memberModifications(entry, entry.dn, [...whole.values()]);
+    return memberDelta(entry, [...add.values()], [...remove.values()]);
+  }
+
+  /** Value-level add and delete of members, skipping values already there or already gone. */
+  function memberDelta(entry: LdapEntry, add: Member[], remove: Member[]): Modification[] {
+    const modifications: Modification[] = [];
+    const delta = (attribute: string, toAdd: string[], toRemove: string[], placeholder?: string) => {
+      const have = valuesOf(entry.attributes, attribute);
+      const present = new Set(have.map((v) => v.toLowerCase()));
+      const adds = toAdd.filter((v) => !present.has(v.toLowerCase()));
+      let removes = toRemove.filter((v) => present.has(v.toLowerCase()));
+      if (placeholder !== undefined) {
+        if (adds.length && present.has(placeholder.toLowerCase())) removes = [...removes, placeholder];
+        const remaining = have.length + adds.length - removes.length;
+        if (remaining === 0) adds.push(placeholder);
+      }
+      if (adds.length) modifications.push({ operation: 'add', attribute, values: adds });
+      if (removes.length) modifications.push({ operation: 'delete', attribute, values: removes });
+    };
+    if (usesMemberUid)
+      delta(
+        'memberUid',
+        add.flatMap((m) => (m.uid ? [m.uid] : [])),
+        remove.flatMap((m) => (m.uid ? [m.uid] : [])),
+      );
+    if (usesMember)
+      delta(
+        'member',
+        add.map((m) => m.dn),
+        remove.map((m) => m.dn),
+        entry.dn,
+      );
+    return modifications;
   }
 
   return {
@@ -285,7 +364,7 @@ export function createGroupService(options: GroupServiceOptions) {
       const attributes = { ...desired.attributes };
       for (const { target, min, max } of desired.allocate)
         attributes[target] = [String(await ldap(`allocate ${target}`, () => allocate(target, min, max)))];
-      for (const m of memberModifications(undefined, dn, members, [])) attributes[m.attribute] = m.values;
+      for (const m of memberModifications(undefined, dn, members)) attributes[m.attribute] = m.values;
       await ensureContainer(directory, parseDn(groupContainer(set.connector)), set.baseDN).catch(
         () => undefined,
       );
@@ -301,7 +380,7 @@ export function createGroupService(options: GroupServiceOptions) {
       const desired = await mapped(() => toLdap(set, resource, 'update', ctx));
       const modifications = [
         ...diffAttributes(desired.attributes, entry.attributes),
-        ...memberModifications(entry, entry.dn, members, []),
+        ...memberModifications(entry, entry.dn, members),
       ];
       return view(await write(entry, modifications), true);
     },
@@ -313,7 +392,7 @@ export function createGroupService(options: GroupServiceOptions) {
       const memberOps = operations.filter((o) => o.path && topLevelKey(o.path) === 'members');
       const otherOps = operations.filter((o) => !memberOps.includes(o));
       // Members first: an unknown id fails the whole PATCH before anything is written.
-      const members = memberOps.length ? await patchedMembers(entry, memberOps) : undefined;
+      const memberChanges = memberOps.length ? await memberPatch(entry, memberOps) : [];
       const modifications: Modification[] = [];
       if (otherOps.length) {
         const { resource, touched } = applyPatch(await view(entry, false), otherOps);
@@ -329,7 +408,7 @@ export function createGroupService(options: GroupServiceOptions) {
           ),
         );
       }
-      if (members) modifications.push(...memberModifications(entry, entry.dn, members, []));
+      modifications.push(...memberChanges);
       await write(entry, modifications);
     },
 
