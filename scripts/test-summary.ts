@@ -14,6 +14,7 @@ const SERVER_SUITES: Record<string, string> = {
   'test/ldap/': 'slapd',
   'test/listener/': 'slapd',
   'test/conformance/': 'slapd',
+  'test/e2e/': 'nslcd',
   'test/k8s/': 'kube-apiserver',
 };
 
