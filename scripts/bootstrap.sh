@@ -28,15 +28,14 @@ ensure_npm_packages() {
 }
 
 ensure_slapd() {
-  if command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ]; then
-    if command -v ldapsearch >/dev/null 2>&1; then return; fi
-  fi
+  # gosa-schema ships the rfc2307bis schema, for directories that keep groups as groupOfNames + posixGroup.
+  if [ -x /usr/sbin/slapd ] && command -v ldapsearch >/dev/null 2>&1 && [ -e /etc/ldap/schema/gosa/rfc2307bis.ldif ]; then return; fi
   log "installing slapd and ldap-utils (Debian packages)"
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   # policy-rc.d keeps the package's own slapd service from starting; the tests run their own.
-  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends slapd ldap-utils slapd-contrib >/dev/null
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends slapd ldap-utils slapd-contrib gosa-schema >/dev/null
   if pgrep -x slapd >/dev/null 2>&1 && [ -f /etc/init.d/slapd ]; then $sudo /etc/init.d/slapd stop >/dev/null 2>&1 || true; fi
 }
 

@@ -247,3 +247,49 @@ describe('groups over slapd, as Entra drives them', () => {
     expect(await modifies()).toBe(before + 2);
   });
 });
+
+describe('groups on an rfc2307bis directory', () => {
+  let slapd: Slapd;
+  let listener: TestListener;
+  let ldap: Client;
+
+  beforeAll(async () => {
+    slapd = await startSlapd({ posixSchema: 'rfc2307bis' });
+    ldap = new Client({ url: slapd.ldapUrl, timeout: 10_000 });
+    await ldap.bind(slapd.adminDN, slapd.adminPassword);
+    listener = await startTestListener({
+      'ldap.yaml': manifests(slapd, { spec: '  group: {style: rfc2307bis}' }),
+    });
+  });
+  afterAll(async () => {
+    await listener?.close();
+    await ldap?.unbind();
+    await slapd?.stop();
+  });
+
+  it('keeps memberUid and member DNs together on one groupOfNames + posixGroup entry', async () => {
+    const user = await listener.scim('POST', '/scim/Users', {
+      userName: 'eve@example.org',
+      displayName: 'eve',
+      name: { familyName: 'eve' },
+    });
+    const group = await listener.scim('POST', '/scim/Groups', {
+      displayName: 'devs',
+      members: [{ value: user.body.id }],
+    });
+    expect(group.status).toBe(201);
+    const { searchEntries } = await ldap.search('ou=groups,dc=example,dc=org', {
+      filter: '(cn=devs)',
+      attributes: ['*'],
+    });
+    expect(searchEntries[0]).toMatchObject({
+      objectClass: ['groupOfNames', 'posixGroup'],
+      memberUid: 'eve',
+      member: 'uid=eve,ou=people,dc=example,dc=org',
+      gidNumber: expect.stringMatching(/^\d+$/),
+    });
+    expect((await listener.scim('GET', `/scim/Groups/${group.body.id}`)).body.members).toEqual([
+      { value: user.body.id, display: 'eve' },
+    ]);
+  });
+});

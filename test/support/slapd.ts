@@ -35,6 +35,8 @@ export interface SlapdOptions {
   seed?: string[];
   /** Skip fsync on commit (olcDbNoSync), as benchmarks of the write path may choose; never durable. */
   noSync?: boolean;
+  /** RFC 2307 flavour: nis (posixGroup structural; default) or rfc2307bis (posixGroup auxiliary). */
+  posixSchema?: 'nis' | 'rfc2307bis';
 }
 
 const DEFAULT_BASE_DN = 'dc=example,dc=org';
@@ -43,7 +45,10 @@ const SLAPD = process.env['SLAPD'] ?? '/usr/sbin/slapd';
 const SLAPADD = process.env['SLAPADD'] ?? '/usr/sbin/slapadd';
 // Modules loaded at start so later tests can add overlays at run time through ldapi.
 const MODULES = ['back_mdb', 'accesslog', 'ppolicy', 'pw-sha2', 'unique'];
-const SCHEMAS = ['core', 'cosine', 'nis', 'inetorgperson'];
+const SCHEMA_FILES = {
+  nis: ['core', 'cosine', 'nis', 'inetorgperson'].map((s) => `/etc/ldap/schema/${s}.ldif`),
+  rfc2307bis: ['core', 'cosine', 'gosa/rfc2307bis', 'inetorgperson'].map((s) => `/etc/ldap/schema/${s}.ldif`),
+};
 
 function peercredDN(): string {
   const uid = process.getuid?.() ?? 0;
@@ -51,7 +56,13 @@ function peercredDN(): string {
   return `gidNumber=${gid}+uidNumber=${uid},cn=peercred,cn=external,cn=auth`;
 }
 
-export function configLdif(dir: string, pki: TestPki, baseDN: string, noSync = false): string {
+export function configLdif(
+  dir: string,
+  pki: TestPki,
+  baseDN: string,
+  noSync = false,
+  posixSchema: 'nis' | 'rfc2307bis' = 'nis',
+): string {
   const local = peercredDN();
   return `dn: cn=config
 objectClass: olcGlobal
@@ -74,7 +85,7 @@ dn: cn=schema,cn=config
 objectClass: olcSchemaConfig
 cn: schema
 
-${SCHEMAS.map((s) => `include: file:///etc/ldap/schema/${s}.ldif`).join('\n\n')}
+${SCHEMA_FILES[posixSchema].map((file) => `include: file://${file}`).join('\n\n')}
 
 dn: olcDatabase={-1}frontend,cn=config
 objectClass: olcDatabaseConfig
@@ -143,7 +154,10 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   await mkdir(join(dir, 'slapd.d'));
   await mkdir(join(dir, 'db'));
   const baseDN = options.baseDN ?? DEFAULT_BASE_DN;
-  await writeFile(join(dir, 'config.ldif'), configLdif(dir, pki, baseDN, options.noSync));
+  await writeFile(
+    join(dir, 'config.ldif'),
+    configLdif(dir, pki, baseDN, options.noSync, options.posixSchema),
+  );
   await slapadd(dir, ['-n0', '-l', join(dir, 'config.ldif')]);
   for (const file of options.seed ?? [testDataPath('base.ldif')]) {
     await slapadd(dir, ['-b', baseDN, '-l', file]);
