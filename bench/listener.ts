@@ -118,6 +118,11 @@ async function inParallel(count: number, work: (i: number) => Promise<void>): Pr
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+/** CPU time (user + system) a process has used, in ms (Linux clock ticks are 10 ms). */
+const cpuMs = async (pid: number) => {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
 const rssMiB = async (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -141,6 +146,11 @@ try {
   const scimSlapd = await startSlapd({ seed: [join(root, 'test', 'data', 'empty.ldif')], noSync });
   await writeFile(join(work, 'listener.yaml'), benchManifests(scimSlapd));
   let listener = await startListenerProcess(work);
+  const cpuBefore = {
+    listener: await cpuMs(listener.pid),
+    slapd: await cpuMs(scimSlapd.pid),
+    bench: process.cpuUsage(),
+  };
   t = performance.now();
   await inParallel(creates, async (i) => {
     const u = user(i, 'scim');
@@ -153,6 +163,12 @@ try {
     if (response.status !== 201) throw new Error(`POST ${response.status}: ${await response.text()}`);
   });
   const scimRate = creates / ((performance.now() - t) / 1000);
+  const benchCpu = process.cpuUsage(cpuBefore.bench);
+  const perCreate = {
+    listener: ((await cpuMs(listener.pid)) - cpuBefore.listener) / creates,
+    slapd: ((await cpuMs(scimSlapd.pid)) - cpuBefore.slapd) / creates,
+    bench: (benchCpu.user + benchCpu.system) / 1000 / creates,
+  };
   await listener.stop();
   await scimSlapd.stop();
 
@@ -191,6 +207,7 @@ try {
       `| users created per second, SCIM (matching GET + POST) | ${scimRate.toFixed(0)} |`,
       `| entries added per second, ldapadd of the same entries | ${ldapaddRate.toFixed(0)} |`,
       `| SCIM / ldapadd | ${(scimRate / ldapaddRate).toFixed(2)} |`,
+      `| CPU per SCIM create: listener / slapd / load generator | ${perCreate.listener.toFixed(2)} / ${perCreate.slapd.toFixed(2)} / ${perCreate.bench.toFixed(2)} ms |`,
       `| matching GET p50 / p99, ${population} users | ${percentile(latencies, 50).toFixed(2)} ms / ${percentile(latencies, 99).toFixed(2)} ms |`,
       `| listener RSS, started / after 2,000 GETs | ${rssIdle.toFixed(0)} MiB / ${rssAfter.toFixed(0)} MiB |`,
       '',

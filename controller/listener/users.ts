@@ -108,13 +108,10 @@ export function createUserService(options: UserServiceOptions) {
     return { id: idOf(entry), ...resource, active: isActive(entry, spec), meta };
   }
 
-  async function search(filter: Filter, attributes = READ_ATTRIBUTES): Promise<LdapEntry[]> {
+  /** Users matching a filter; `paged` for lists that may exceed the directory's size limit. */
+  async function search(filter: Filter, attributes = READ_ATTRIBUTES, paged = false): Promise<LdapEntry[]> {
     return ldap('search users', () =>
-      directory.search(base, {
-        filter: new AndFilter({ filters: [userClass, filter] }),
-        attributes,
-        paged: true,
-      }),
+      directory.search(base, { filter: new AndFilter({ filters: [userClass, filter] }), attributes, paged }),
     );
   }
 
@@ -293,7 +290,9 @@ export function createUserService(options: UserServiceOptions) {
       const filter = query.filter
         ? scimFilterToLdap(set, parseFilter(query.filter), ctx)
         : new EqualityFilter({ attribute: 'objectClass', value: spec.user.objectClass });
-      const entries = (await search(filter)).sort((a, b) => (a.dn < b.dn ? -1 : a.dn > b.dn ? 1 : 0));
+      const entries = (await search(filter, READ_ATTRIBUTES, true)).sort((a, b) =>
+        a.dn < b.dn ? -1 : a.dn > b.dn ? 1 : 0,
+      );
       const page = entries.slice(query.startIndex - 1, query.startIndex - 1 + query.count);
       return listResponse(page.map(view), entries.length, query.startIndex);
     },

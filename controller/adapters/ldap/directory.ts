@@ -1,3 +1,5 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { Attribute, Change, Client, type Filter, ResultCodeError } from 'ldapts';
 import type { Modification } from '../../core/ldap/diff.ts';
 import type { LdapAttributes, LdapEntry } from '../../core/ldap/entry.ts';
@@ -63,6 +65,27 @@ function toAttributes(entry: Record<string, unknown>): LdapAttributes {
   return attributes;
 }
 
+/**
+ * Coalesces the LDAP messages written in one tick into one socket write: with many requests in flight each
+ * message would otherwise cost its own system call (a fifth of the listener's CPU under load).
+ */
+function corked<T extends Socket>(socket: T): T {
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  let pending = false;
+  socket.write = ((...args: unknown[]) => {
+    if (!pending) {
+      pending = true;
+      socket.cork();
+      process.nextTick(() => {
+        pending = false;
+        socket.uncork();
+      });
+    }
+    return write(...args);
+  }) as T['write'];
+  return socket;
+}
+
 function toChange(m: Modification): Change {
   return new Change({
     operation: m.operation,
@@ -88,6 +111,10 @@ export function openDirectory(options: DirectoryOptions): Directory {
     const secure = options.url.startsWith('ldaps://');
     const fresh = new Client({
       url: options.url,
+      createConnection: ((...args: Parameters<typeof netConnect>) =>
+        corked(netConnect(...args))) as typeof netConnect,
+      createSecureConnection: ((...args: Parameters<typeof tlsConnect>) =>
+        corked(tlsConnect(...args))) as typeof tlsConnect,
       timeout: options.operationTimeoutMs,
       connectTimeout: options.connectTimeoutMs,
       strictDN: false,
