@@ -1,5 +1,12 @@
 import { dump } from 'js-yaml';
-import { attributeMappingSpec, GROUP, ldapConnectorSpec, statusSchema, VERSION } from './schema.ts';
+import {
+  attributeMappingSpec,
+  attributeMappingStatus,
+  GROUP,
+  ldapConnectorSpec,
+  ldapConnectorStatus,
+  VERSION,
+} from './schema.ts';
 
 interface PrinterColumn {
   name: string;
@@ -15,6 +22,7 @@ interface Kind {
   shortName: string;
   description: string;
   spec: object;
+  status: object;
   columns: PrinterColumn[];
 }
 
@@ -31,7 +39,16 @@ const KINDS: Kind[] = [
     shortName: 'ldapc',
     description: 'An LDAP directory that Microsoft Entra ID provisions users into through a SCIM listener.',
     spec: ldapConnectorSpec,
-    columns: [readyColumn('READY'), { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
+    status: ldapConnectorStatus,
+    columns: [
+      readyColumn('READY'),
+      { name: 'DIRECTORY', type: 'string', jsonPath: '.status.directory.state' },
+      { name: 'USERS', type: 'integer', jsonPath: '.status.provisioning.users' },
+      { name: 'LAST EXPORT', type: 'string', jsonPath: '.status.provisioning.lastExport' },
+      // A string: date columns print <invalid> for times in the future.
+      { name: 'CERT EXPIRES', type: 'string', jsonPath: '.status.certificate.notAfter' },
+      { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ],
   },
   {
     kind: 'AttributeMapping',
@@ -40,9 +57,11 @@ const KINDS: Kind[] = [
     description:
       'How SCIM attributes map to LDAP attributes for one LdapConnector, in Entra expression syntax.',
     spec: attributeMappingSpec,
+    status: attributeMappingStatus,
     columns: [
       { name: 'CONNECTOR', type: 'string', jsonPath: '.spec.connectorRef.name' },
       { name: 'OBJECT', type: 'string', jsonPath: '.spec.object' },
+      { name: 'MAPPINGS', type: 'integer', jsonPath: '.status.mappings' },
       readyColumn('VALID'),
       { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
     ],
@@ -94,7 +113,7 @@ function crd(kind: Kind): object {
                 kind: { type: 'string' },
                 metadata: { type: 'object' },
                 spec: structural(kind.spec),
-                status: statusSchema,
+                status: kind.status,
               },
             },
           },

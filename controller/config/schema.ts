@@ -383,17 +383,67 @@ const condition = {
   },
 } as const;
 
-export const statusSchema = {
+const conditionsSchema = {
+  type: 'array',
+  items: condition,
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['type'],
+  description: 'Standard conditions; Ready summarises the others.',
+} as const;
+
+const stringList = { type: 'array', items: { type: 'string' } } as const;
+
+export const ldapConnectorStatus = {
   type: 'object',
   description: 'Observed state, written by the operator.',
   properties: {
     observedGeneration: { type: 'integer', minimum: 0, description: 'The generation this status describes.' },
-    conditions: {
-      type: 'array',
-      items: condition,
-      'x-kubernetes-list-type': 'map',
-      'x-kubernetes-list-map-keys': ['type'],
-      description: 'Standard conditions; Ready summarises the others.',
+    conditions: conditionsSchema,
+    directory: {
+      type: 'object',
+      description: 'The directory as its Root DSE describes it, and whether the listener can bind to it.',
+      properties: {
+        state: { type: 'string', description: 'Reachable, or why not (BindFailed, Unreachable).' },
+        vendorName: { type: 'string' },
+        vendorVersion: { type: 'string' },
+        namingContexts: stringList,
+        supportedControls: stringList,
+        supportedSASLMechanisms: stringList,
+      },
     },
+    certificate: {
+      type: 'object',
+      description: 'The serving certificate of the SCIM endpoint.',
+      properties: {
+        notBefore: { type: 'string' },
+        notAfter: { type: 'string' },
+        renewalTime: {
+          type: 'string',
+          description: 'When a generated certificate is renewed: two thirds into its lifetime.',
+        },
+        dnsNames: stringList,
+        fingerprint: { type: 'string', description: 'SHA-256 fingerprint.' },
+      },
+    },
+    provisioning: {
+      type: 'object',
+      description: 'What the listener has provisioned.',
+      properties: {
+        users: { type: 'integer', minimum: 0 },
+        groups: { type: 'integer', minimum: 0 },
+        lastExport: { type: 'string', description: 'Time of the last write to the directory.' },
+      },
+    },
+  },
+} as const;
+
+export const attributeMappingStatus = {
+  type: 'object',
+  description: 'Observed state, written by the operator.',
+  properties: {
+    observedGeneration: { type: 'integer', minimum: 0, description: 'The generation this status describes.' },
+    conditions: conditionsSchema,
+    connector: { type: 'string', description: 'The LdapConnector this mapping attached to.' },
+    mappings: { type: 'integer', minimum: 0, description: 'How many mappings the resource declares.' },
   },
 } as const;

@@ -74,7 +74,7 @@ describe('generated CRDs on the kube-apiserver', () => {
       .trim()
       .split('\n')
       .map((line) => line.trim().split(/\s+/));
-    expect(header).toEqual(['NAME', 'CONNECTOR', 'OBJECT', 'VALID', 'AGE']);
+    expect(header).toEqual(['NAME', 'CONNECTOR', 'OBJECT', 'MAPPINGS', 'VALID', 'AGE']);
     expect(row?.slice(0, 3)).toEqual(['users', 'ldap', 'User']);
     expect(await kubectl('get', 'scim-ldap', '-n', namespace, '-o', 'name')).toContain(
       'attributemapping.scim-ldap.io/users',
