@@ -3,10 +3,11 @@ import { ConfigError } from './config/validate.ts';
 import { startListener } from './listener/server.ts';
 import { createLogger } from './log.ts';
 
-export const LISTENER_USAGE = `Usage: scim-ldap listener -f <file or dir> [-f ...] [--host <addr>] [--port <n>] [--insecure-http]
+export const LISTENER_USAGE = `Usage: scim-ldap listener -f <file or dir> [-f ...] [--secrets <dir>] [--host <addr>] [--port <n>] [--insecure-http]
 
 Serves SCIM 2.0 for the LdapConnectors, AttributeMappings and Secrets in the files, at /ecma2host_<connector>/scim
 (and /scim when there is one connector). HTTPS unless --insecure-http, which is allowed on loopback only.
+--secrets names a folder of mounted Secrets, <dir>/<secret>/<key>, as the operator mounts them.
 `;
 
 /** `scim-ldap listener`: runs until SIGTERM or SIGINT; exit 1 on invalid configuration, 2 on bad usage. */
@@ -15,12 +16,20 @@ export async function listenerCommand(
   out: (t: string) => void,
   err: (t: string) => void,
 ): Promise<number> {
-  let values: { file?: string[]; host?: string; port?: string; 'insecure-http'?: boolean; help?: boolean };
+  let values: {
+    file?: string[];
+    secrets?: string;
+    host?: string;
+    port?: string;
+    'insecure-http'?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args,
       options: {
         file: { type: 'string', short: 'f', multiple: true },
+        secrets: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
         'insecure-http': { type: 'boolean' },
@@ -49,6 +58,7 @@ export async function listenerCommand(
   try {
     const listener = await startListener({
       files: values.file,
+      secretsDir: values.secrets,
       host: values.host ?? '0.0.0.0',
       port,
       insecureHttp: values['insecure-http'] === true,

@@ -19,6 +19,8 @@ export interface ConnectorConfig {
 }
 
 type Secrets = Map<string, Record<string, string>>;
+/** Secrets mounted as files (`<dir>/<secret>/<key>`, as the operator mounts them), by name. */
+export type MountedSecrets = ReadonlyMap<string, Readonly<Record<string, string>>>;
 
 const MIN_TOKEN_LENGTH = 12;
 
@@ -138,8 +140,12 @@ function resolveConnector(
  * The listener's configuration from the same manifests a user would `kubectl apply`: LdapConnectors,
  * AttributeMappings and v1 Secrets (`data` or `stringData`). Every error names the file, document and field.
  */
-export function loadListenerConfig(sources: readonly SourceText[]): ConnectorConfig[] {
+export function loadListenerConfig(
+  sources: readonly SourceText[],
+  mounted: MountedSecrets = new Map(),
+): ConnectorConfig[] {
   const { secrets, rest } = secretsFrom(parseDocuments(sources));
+  for (const [name, values] of mounted) secrets.set(name, { ...values, ...secrets.get(name) });
   const resources = rest.map(validateDocument);
   const connectors = resources.filter((r): r is LdapConnector => r.kind === 'LdapConnector');
   if (connectors.length === 0)

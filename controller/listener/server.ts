@@ -9,7 +9,7 @@ import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
 import type { SourceText } from '../config/load.ts';
 import { directoryAttributes } from '../core/scim/discovery.ts';
 import type { Logger } from '../log.ts';
-import { type ConnectorConfig, loadListenerConfig } from './config.ts';
+import { type ConnectorConfig, loadListenerConfig, type MountedSecrets } from './config.ts';
 import { systemContext } from './context.ts';
 import { createGroupService } from './groups.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -18,6 +18,8 @@ import { createUserService } from './users.ts';
 
 export interface ListenerOptions {
   files: readonly string[];
+  /** A folder of mounted Secrets: `<dir>/<secret name>/<key>` files. */
+  secretsDir?: string | undefined;
   host: string;
   /** Default: the first connector's spec.scim.port. */
   port?: number | undefined;
@@ -61,6 +63,23 @@ async function readSources(paths: readonly string[]): Promise<SourceText[]> {
     }
   }
   return sources;
+}
+
+async function readMountedSecrets(dir: string | undefined): Promise<MountedSecrets> {
+  const secrets = new Map<string, Record<string, string>>();
+  if (!dir) return secrets;
+  for (const name of (await readdir(dir)).filter((n) => !n.startsWith('.'))) {
+    if (!(await stat(join(dir, name))).isDirectory()) continue;
+    const values: Record<string, string> = {};
+    for (const key of (await readdir(join(dir, name))).filter((k) => !k.startsWith('.')))
+      values[key] = await readFile(join(dir, name, key), 'utf8');
+    secrets.set(name, values);
+  }
+  return secrets;
+}
+
+async function loadConfig(options: ListenerOptions): Promise<ConnectorConfig[]> {
+  return loadListenerConfig(await readSources(options.files), await readMountedSecrets(options.secretsDir));
 }
 
 async function subschemaAttributes(directory: Directory, names: readonly string[]) {
@@ -128,7 +147,7 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   if (options.insecureHttp && !isLoopback(options.host)) {
     throw new Error(`--insecure-http serves plain HTTP only on a loopback address, not ${options.host}`);
   }
-  const configs = loadListenerConfig(await readSources(options.files));
+  const configs = await loadConfig(options);
   const metrics = createMetrics();
   let runtime = runtimeFor(configs, metrics);
 
@@ -161,7 +180,7 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   async function reload(): Promise<boolean> {
     let next: Runtime;
     try {
-      next = runtimeFor(loadListenerConfig(await readSources(options.files)), metrics);
+      next = runtimeFor(await loadConfig(options), metrics);
     } catch (error) {
       logger.error(
         { err: { message: (error as Error).message } },
@@ -185,7 +204,7 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   const watcher =
     options.watch === false
       ? undefined
-      : watch([...options.files], {
+      : watch([...options.files, ...(options.secretsDir ? [options.secretsDir] : [])], {
           ignoreInitial: true,
           followSymlinks: true,
           awaitWriteFinish: { stabilityThreshold: 100 },
