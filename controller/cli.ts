@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { listenerCommand } from './listener-command.ts';
+import { operatorCommand } from './operator-command.ts';
 import { previewCommand } from './preview-command.ts';
 
 export interface CliIo {
@@ -24,6 +25,10 @@ const commands: Record<string, Command> = {
   listener: {
     summary: 'serve SCIM 2.0 for the connectors in the given files, writing to their directories',
     run: (args, io) => listenerCommand(args, io.out, io.err),
+  },
+  operator: {
+    summary: 'reconcile LdapConnectors and AttributeMappings into running SCIM listeners',
+    run: (args, io) => operatorCommand(args, io.out, io.err),
   },
   preview: {
     summary: 'print the LDIF a mapping would write for a SCIM user, without a directory',

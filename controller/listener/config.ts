@@ -56,33 +56,27 @@ function secretsFrom(docs: ReturnType<typeof parseDocuments>): { secrets: Secret
   return { secrets, rest };
 }
 
-function resolveConnector(
-  connector: LdapConnector,
-  resources: readonly ScimLdapResource[],
-  secrets: Secrets,
-): ConnectorConfig {
-  const problems: ConfigProblem[] = [];
-  const { spec } = connector;
-  const secret = (path: string, ref: { name: string; key: string } | undefined): string | undefined => {
+function secretReader(secrets: Secrets, problems: ConfigProblem[]) {
+  return (path: string, ref: { name: string; key: string } | undefined): string | undefined => {
     if (!ref) return undefined;
     const value = secrets.get(ref.name)?.[ref.key];
     if (value === undefined) problems.push({ path, message: `Secret ${ref.name} has no key ${ref.key}` });
     return value;
   };
-  const token = secret('spec.scim.tokenSecretRef', spec.scim.tokenSecretRef) ?? '';
-  if (token && token.length < MIN_TOKEN_LENGTH)
-    problems.push({
-      path: 'spec.scim.tokenSecretRef',
-      message: `the token must have at least ${MIN_TOKEN_LENGTH} characters`,
-    });
-  const ca = secret('spec.server.caSecretRef', spec.server.caSecretRef);
-  const tlsSecret = (path: string, name: string) => ({
+}
+
+/** How to reach and bind to a connector's directory, with its Secrets resolved; problems name the field. */
+export function directoryOptions(
+  connector: LdapConnector,
+  secrets: MountedSecrets,
+  problems: ConfigProblem[] = [],
+): DirectoryOptions {
+  const { spec } = connector;
+  const secret = secretReader(new Map(secrets) as Secrets, problems);
+  const keyPair = (path: string, name: string) => ({
     cert: secret(path, { name, key: 'tls.crt' }) ?? '',
     key: secret(path, { name, key: 'tls.key' }) ?? '',
   });
-  const clientCert = spec.bind.clientCertSecretRef
-    ? tlsSecret('spec.bind.clientCertSecretRef', spec.bind.clientCertSecretRef.name)
-    : undefined;
   const bind: DirectoryOptions['bind'] =
     spec.bind.method === 'Simple'
       ? {
@@ -91,8 +85,43 @@ function resolveConnector(
           password: secret('spec.bind.passwordSecretRef', spec.bind.passwordSecretRef) ?? '',
         }
       : { method: 'SaslExternal' };
-  const tls = spec.scim.tls.secretName
-    ? tlsSecret('spec.scim.tls.secretName', spec.scim.tls.secretName)
+  const scheme = spec.server.security === 'LDAPS' ? 'ldaps' : 'ldap';
+  const host = spec.server.host.includes(':') ? `[${spec.server.host}]` : spec.server.host;
+  return {
+    url: `${scheme}://${host}:${spec.server.port}`,
+    ca: secret('spec.server.caSecretRef', spec.server.caSecretRef),
+    startTls: spec.server.security === 'StartTLS',
+    clientCert: spec.bind.clientCertSecretRef
+      ? keyPair('spec.bind.clientCertSecretRef', spec.bind.clientCertSecretRef.name)
+      : undefined,
+    bind,
+    connectTimeoutMs: spec.server.connectTimeoutSeconds * 1000,
+    operationTimeoutMs: 30_000,
+  };
+}
+
+function resolveConnector(
+  connector: LdapConnector,
+  resources: readonly ScimLdapResource[],
+  secrets: Secrets,
+): ConnectorConfig {
+  const problems: ConfigProblem[] = [];
+  const { spec } = connector;
+  const secret = secretReader(secrets, problems);
+  const token = secret('spec.scim.tokenSecretRef', spec.scim.tokenSecretRef) ?? '';
+  if (token && token.length < MIN_TOKEN_LENGTH) {
+    problems.push({
+      path: 'spec.scim.tokenSecretRef',
+      message: `the token must have at least ${MIN_TOKEN_LENGTH} characters`,
+    });
+  }
+  const directory = directoryOptions(connector, secrets, problems);
+  const tlsName = spec.scim.tls.secretName;
+  const tls = tlsName
+    ? {
+        cert: secret('spec.scim.tls.secretName', { name: tlsName, key: 'tls.crt' }) ?? '',
+        key: secret('spec.scim.tls.secretName', { name: tlsName, key: 'tls.key' }) ?? '',
+      }
     : undefined;
   let set: MappingSet | undefined;
   let groups: MappingSet | undefined;
@@ -108,15 +137,14 @@ function resolveConnector(
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
-  if (set && !set.dn)
+  if (set && !set.dn) {
     problems.push({
       path: 'AttributeMapping',
       message: `no AttributeMapping for users references LdapConnector ${connector.metadata.name}`,
     });
+  }
   if (problems.length || !set || !groups)
     throw new ConfigError('InvalidSpec', `LdapConnector/${connector.metadata.name}`, problems);
-  const scheme = spec.server.security === 'LDAPS' ? 'ldaps' : 'ldap';
-  const host = spec.server.host.includes(':') ? `[${spec.server.host}]` : spec.server.host;
   return {
     name: connector.metadata.name,
     set,
@@ -124,15 +152,7 @@ function resolveConnector(
     token,
     port: spec.scim.port,
     ...(tls ? { tls } : {}),
-    directory: {
-      url: `${scheme}://${host}:${spec.server.port}`,
-      ca,
-      startTls: spec.server.security === 'StartTLS',
-      clientCert,
-      bind,
-      connectTimeoutMs: spec.server.connectTimeoutSeconds * 1000,
-      operationTimeoutMs: 30_000,
-    },
+    directory,
   };
 }
 

@@ -4,9 +4,10 @@ import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
-/** A self-signed serving certificate (ECDSA P-256, a year), for a listener given no TLS secret. */
+/** A self-signed serving certificate (ECDSA P-256; a year unless told), for a listener given no TLS secret. */
 export async function selfSignedCertificate(
   hosts: readonly string[],
+  lifetimeMs = 365 * 24 * 3600 * 1000,
 ): Promise<{ cert: string; key: string; fingerprint: string }> {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
@@ -15,7 +16,7 @@ export async function selfSignedCertificate(
     serialNumber: createHash('sha256').update(String(now)).digest('hex').slice(0, 16),
     name: 'CN=scim-ldap listener',
     notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + 365 * 24 * 3600 * 1000),
+    notAfter: new Date(now + lifetimeMs),
     signingAlgorithm: algorithm,
     keys: keys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'],
     extensions: [

@@ -1,0 +1,74 @@
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import type { KubeObject } from '../../core/reconcile/children.ts';
+
+/** The one field manager the operator applies and writes status with. */
+export const FIELD_MANAGER = 'scim-ldap-operator';
+
+export interface Kube {
+  objects: KubernetesObjectApi;
+  custom: CustomObjectsApi;
+  core: CoreV1Api;
+  apps: AppsV1Api;
+}
+
+export function kubeClients(kc: KubeConfig): Kube {
+  return {
+    objects: KubernetesObjectApi.makeApiClient(kc),
+    custom: kc.makeApiClient(CustomObjectsApi),
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+  };
+}
+
+/** Server-side apply with the operator's field manager; it owns every field it sets. */
+export async function apply(kube: Kube, object: KubeObject): Promise<void> {
+  await kube.objects.patch(
+    object as KubernetesObject,
+    undefined,
+    undefined,
+    FIELD_MANAGER,
+    true,
+    PatchStrategy.ServerSideApply,
+  );
+}
+
+/** One merge-patch of `/status`; a conflict (409) is reported as false, for a quiet requeue. */
+export async function patchStatus(
+  kube: Kube,
+  target: {
+    group: string;
+    version: string;
+    plural: string;
+    namespace: string;
+    name: string;
+    resourceVersion?: string | undefined;
+  },
+  status: unknown,
+): Promise<boolean> {
+  const { resourceVersion, ...ref } = target;
+  const body = { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), status };
+  try {
+    await kube.custom.patchNamespacedCustomObjectStatus(
+      { ...ref, body },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ApiException && error.code === 409) return false;
+    throw error;
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 404;
+}

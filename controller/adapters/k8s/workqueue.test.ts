@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { createWorkQueue } from './workqueue.ts';
+
+describe('work queue', () => {
+  it('runs a key queued several times once, and again when queued while it runs', async () => {
+    const runs: string[] = [];
+    let release: () => void = () => undefined;
+    const queue = createWorkQueue({
+      process: async (key) => {
+        runs.push(key);
+        if (runs.length === 1) await new Promise<void>((r) => (release = r));
+      },
+    });
+    queue.add('a');
+    queue.add('a');
+    await new Promise((r) => setTimeout(r, 5));
+    queue.add('a'); // while running
+    release();
+    await queue.idle();
+    expect(runs).toEqual(['a', 'a']);
+  });
+
+  it('retries a failing key with growing delays until it succeeds', async () => {
+    const times: number[] = [];
+    const queue = createWorkQueue({
+      baseDelayMs: 10,
+      process: async () => {
+        times.push(Date.now());
+        if (times.length < 3) throw new Error('not yet');
+      },
+    });
+    queue.add('k');
+    await new Promise((r) => setTimeout(r, 5));
+    await queue.idle();
+    expect(times).toHaveLength(3);
+    // 10 ms, then 20 ms of backoff at least.
+    expect((times[2] as number) - (times[0] as number)).toBeGreaterThanOrEqual(30);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * A keyed work queue: a key queued several times runs once, never twice at the same time (a key queued while
+ * running runs again after), and a failed key retries with exponential backoff.
+ */
+export interface WorkQueueOptions {
+  process: (key: string) => Promise<void>;
+  onError?: (key: string, error: unknown) => void;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export function createWorkQueue(options: WorkQueueOptions) {
+  const base = options.baseDelayMs ?? 500;
+  const max = options.maxDelayMs ?? 60_000;
+  const queued = new Set<string>();
+  const running = new Set<string>();
+  const dirty = new Set<string>();
+  const failures = new Map<string, number>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  let stopped = false;
+  let idle: (() => void)[] = [];
+
+  const settleIdle = () => {
+    if (queued.size === 0 && running.size === 0 && timers.size === 0) {
+      for (const resolve of idle) resolve();
+      idle = [];
+    }
+  };
+
+  async function run(key: string): Promise<void> {
+    queued.delete(key);
+    running.add(key);
+    try {
+      await options.process(key);
+      failures.delete(key);
+    } catch (error) {
+      const attempt = (failures.get(key) ?? 0) + 1;
+      failures.set(key, attempt);
+      options.onError?.(key, error);
+      if (!stopped) {
+        const delay = Math.min(max, base * 2 ** (attempt - 1));
+        clearTimeout(timers.get(key));
+        timers.set(
+          key,
+          setTimeout(() => {
+            timers.delete(key);
+            add(key);
+          }, delay).unref(),
+        );
+      }
+    } finally {
+      running.delete(key);
+      if (dirty.delete(key)) add(key);
+      settleIdle();
+    }
+  }
+
+  function add(key: string): void {
+    if (stopped) return;
+    if (running.has(key)) {
+      dirty.add(key);
+      return;
+    }
+    if (queued.has(key)) return;
+    queued.add(key);
+    queueMicrotask(() => {
+      if (queued.has(key) && !running.has(key)) void run(key);
+    });
+  }
+
+  return {
+    add,
+    get depth(): number {
+      return queued.size + running.size;
+    },
+    /** Resolves when nothing is queued, running or waiting to retry. */
+    idle: () =>
+      new Promise<void>((resolve) => {
+        idle.push(resolve);
+        settleIdle();
+      }),
+    stop(): void {
+      stopped = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+export type WorkQueue = ReturnType<typeof createWorkQueue>;

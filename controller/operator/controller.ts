@@ -1,0 +1,224 @@
+import { isDeepStrictEqual } from 'node:util';
+import { CustomObjectsApi, type KubeConfig, makeInformer } from '@kubernetes/client-node';
+import { apply, type Kube, kubeClients, patchStatus } from '../adapters/k8s/client.ts';
+import { createWorkQueue } from '../adapters/k8s/workqueue.ts';
+import { GROUP, VERSION } from '../config/schema.ts';
+import type { AttributeMapping, LdapConnector } from '../config/types.ts';
+import { ConfigError, validateResource } from '../config/validate.ts';
+import { renderChildren, renderTlsSecret, serviceDnsNames } from '../core/reconcile/children.ts';
+import { type Condition, Reason, setCondition } from '../core/reconcile/conditions.ts';
+import { certificateAction, connectorStatus } from '../core/reconcile/status.ts';
+import { selfSignedCertificate } from '../listener/tls.ts';
+import type { Logger } from '../log.ts';
+import { certificateInfo, gather } from './gather.ts';
+
+export interface OperatorOptions {
+  kc: KubeConfig;
+  /** Watch one namespace (namespaced install), or all. */
+  namespace?: string | undefined;
+  /** The image the listener Deployments run: the operator's own. */
+  image: string;
+  logger: Logger;
+  /** Every connector is reconciled again this often: directory checks and certificate renewal. */
+  resyncMs?: number;
+  /** Lifetime of generated serving certificates. */
+  certificateLifetimeMs?: number;
+  now?: () => Date;
+}
+
+type Resource = {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; generation?: number };
+  status?: Record<string, unknown>;
+};
+
+const key = (namespace: string | undefined, name: string | undefined) =>
+  `${namespace ?? 'default'}/${name ?? ''}`;
+
+/** Watches LdapConnectors and AttributeMappings and reconciles each connector: gather → plan → apply → status. */
+export async function startOperator(options: OperatorOptions) {
+  const { kc, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const kube: Kube = kubeClients(kc);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const path = (plural: string) =>
+    `/apis/${GROUP}/${VERSION}${options.namespace ? `/namespaces/${options.namespace}` : ''}/${plural}`;
+  const lister = (plural: string) => () =>
+    (options.namespace
+      ? custom.listNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace: options.namespace,
+          plural,
+        })
+      : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural })) as never;
+  const connectors = makeInformer<Resource & LdapConnector>(
+    kc,
+    path('ldapconnectors'),
+    lister('ldapconnectors'),
+  );
+  const mappings = makeInformer<Resource & AttributeMapping>(
+    kc,
+    path('attributemappings'),
+    lister('attributemappings'),
+  );
+
+  const queue = createWorkQueue({
+    process: reconcile,
+    onError: (k, error) =>
+      logger.warn({ connector: k, err: { message: (error as Error).message } }, 'reconcile failed; retrying'),
+  });
+
+  async function reconcile(connectorKey: string): Promise<void> {
+    const [namespace, name] = connectorKey.split('/') as [string, string];
+    const cached = connectors.get(name, namespace);
+    const connectorMappings = mappings.list(namespace).filter((m) => m.spec?.connectorRef?.name === name);
+    if (!cached) {
+      await mappingStatuses(connectorMappings, undefined, null);
+      return;
+    }
+    const start = Date.now();
+    let connector: LdapConnector;
+    try {
+      connector = validateResource(structuredClone(cached)) as LdapConnector;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      logger.warn({ connector: connectorKey }, 'connector fails validation');
+      return;
+    }
+    const valid: AttributeMapping[] = [];
+    for (const mapping of connectorMappings) {
+      try {
+        valid.push(validateResource(structuredClone(mapping)) as AttributeMapping);
+      } catch {
+        // Reported in the mapping's own status by the listener configuration check below.
+      }
+    }
+    const gathered = await gather(kube, connector, valid);
+
+    // Plan and apply: the children, and a generated certificate when one is due.
+    let renewed = false;
+    if (!gathered.tls.userSupplied && certificateAction(gathered.tls.certificate, now()) !== 'keep') {
+      const lifetime = options.certificateLifetimeMs ?? 90 * 24 * 3600 * 1000;
+      const issued = await selfSignedCertificate(serviceDnsNames(connector), lifetime);
+      await apply(kube, renderTlsSecret(connector, issued));
+      gathered.observations.certificate = { ...certificateInfo(issued.cert), userSupplied: false };
+      renewed = true;
+      logger.info(
+        { connector: connectorKey, notAfter: gathered.observations.certificate.notAfter },
+        'serving certificate issued',
+      );
+    }
+    for (const child of renderChildren(connector, valid, options.image)) await apply(kube, child);
+
+    const previous = cached.status as Parameters<typeof connectorStatus>[0];
+    const status = connectorStatus(
+      previous,
+      { ...gathered.observations, certificateRenewed: renewed },
+      now(),
+    );
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(status)), previous ?? {})) {
+      const written = await patchStatus(
+        kube,
+        { group: GROUP, version: VERSION, plural: 'ldapconnectors', namespace, name },
+        status,
+      );
+      if (!written) queue.add(connectorKey);
+    }
+    await mappingStatuses(connectorMappings, name, gathered.observations.configProblem?.message ?? null);
+    logger.debug({ connector: connectorKey, ms: Date.now() - start }, 'reconciled');
+  }
+
+  /** Each AttributeMapping's Valid condition: its own problems, named by position, or the connector's verdict. */
+  async function mappingStatuses(
+    list: readonly (Resource & AttributeMapping)[],
+    connector: string | undefined,
+    problem: string | null,
+  ): Promise<void> {
+    for (const mapping of list) {
+      const generation = mapping.metadata?.generation ?? 0;
+      const name = mapping.metadata?.name ?? '';
+      const own = problem
+        ?.split('\n')
+        .filter((line) => line.includes(`AttributeMapping/${name} `))
+        .join('\n');
+      const valid =
+        connector === undefined
+          ? {
+              status: 'False' as const,
+              reason: 'NoConnector',
+              message: `no LdapConnector named ${mapping.spec?.connectorRef?.name}`,
+            }
+          : own
+            ? { status: 'False' as const, reason: Reason.InvalidMapping, message: own.trim() }
+            : { status: 'True' as const, reason: Reason.Valid, message: 'the mapping loads' };
+      const previous = (mapping.status ?? {}) as { conditions?: Condition[] };
+      const status = {
+        observedGeneration: generation,
+        conditions: setCondition(previous.conditions ?? [], { type: 'Valid', ...valid }, now(), generation),
+        ...(connector ? { connector } : {}),
+        mappings: mapping.spec?.mappings?.length ?? 0,
+      };
+      if (!isDeepStrictEqual(status, JSON.parse(JSON.stringify(mapping.status ?? {})))) {
+        await patchStatus(
+          kube,
+          {
+            group: GROUP,
+            version: VERSION,
+            plural: 'attributemappings',
+            namespace: mapping.metadata?.namespace ?? 'default',
+            name,
+          },
+          status,
+        );
+      }
+    }
+  }
+
+  // A failed watch stops the informer (client-node); restart it with a backoff.
+  let stopped = false;
+  for (const [name, informer] of [
+    ['ldapconnectors', connectors],
+    ['attributemappings', mappings],
+  ] as const) {
+    let delay = 1000;
+    informer.on('connect', () => {
+      delay = 1000;
+    });
+    informer.on('error', (error: unknown) => {
+      if (stopped) return;
+      logger.warn({ informer: name, err: { message: (error as Error).message } }, 'watch failed; restarting');
+      setTimeout(() => void informer.start(), delay).unref();
+      delay = Math.min(delay * 2, 30_000);
+    });
+  }
+  // Both caches are filled before the first reconcile, so a connector never renders without its mappings.
+  await connectors.start();
+  await mappings.start();
+  const enqueueConnector = (c: Resource) => queue.add(key(c.metadata?.namespace, c.metadata?.name));
+  const enqueueMapping = (m: Resource & Partial<AttributeMapping>) =>
+    queue.add(key(m.metadata?.namespace, m.spec?.connectorRef?.name));
+  connectors.on('add', enqueueConnector);
+  connectors.on('update', enqueueConnector);
+  connectors.on('delete', enqueueConnector);
+  mappings.on('add', enqueueMapping);
+  mappings.on('update', enqueueMapping);
+  mappings.on('delete', enqueueMapping);
+
+  for (const c of connectors.list()) enqueueConnector(c);
+  const resync = setInterval(() => {
+    for (const c of connectors.list()) enqueueConnector(c);
+  }, options.resyncMs ?? 60_000);
+  resync.unref();
+  logger.info({ namespace: options.namespace ?? '(all)' }, 'operator started');
+
+  return {
+    queue,
+    async stop(): Promise<void> {
+      stopped = true;
+      clearInterval(resync);
+      queue.stop();
+      await connectors.stop();
+      await mappings.stop();
+    },
+  };
+}

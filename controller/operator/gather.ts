@@ -1,0 +1,169 @@
+import { X509Certificate } from 'node:crypto';
+import type { V1Secret } from '@kubernetes/client-node';
+import { dump } from 'js-yaml';
+import { isNotFound, type Kube } from '../adapters/k8s/client.ts';
+import { openDirectory } from '../adapters/ldap/directory.ts';
+import type { AttributeMapping, LdapConnector } from '../config/types.ts';
+import { ConfigError } from '../config/validate.ts';
+import { childName, referencedSecrets, tlsSecretName } from '../core/reconcile/children.ts';
+import { Reason } from '../core/reconcile/conditions.ts';
+import {
+  type CertificateInfo,
+  type DirectoryInfo,
+  type Observations,
+  renewalTime,
+} from '../core/reconcile/status.ts';
+import { directoryOptions, loadListenerConfig } from '../listener/config.ts';
+
+/** How long the operator waits for the directory when it checks a connector (the listener waits longer). */
+const PROBE_TIMEOUT_MS = 10_000;
+
+export function certificateInfo(pem: string): CertificateInfo {
+  const certificate = new X509Certificate(pem);
+  const notBefore = new Date(certificate.validFrom);
+  const notAfter = new Date(certificate.validTo);
+  return {
+    notBefore: notBefore.toISOString(),
+    notAfter: notAfter.toISOString(),
+    renewalTime: renewalTime(notBefore, notAfter).toISOString(),
+    dnsNames: (certificate.subjectAltName ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.startsWith('DNS:'))
+      .map((s) => s.slice(4)),
+    fingerprint: certificate.fingerprint256,
+  };
+}
+
+async function readSecret(kube: Kube, namespace: string, name: string): Promise<V1Secret | undefined> {
+  try {
+    return await kube.core.readNamespacedSecret({ name, namespace });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function decoded(secret: V1Secret): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+  );
+}
+
+function manifest(resource: LdapConnector | AttributeMapping): string {
+  return dump({
+    apiVersion: resource.apiVersion,
+    kind: resource.kind,
+    metadata: { name: resource.metadata.name },
+    spec: resource.spec,
+  });
+}
+
+export interface Gathered {
+  observations: Omit<Observations, 'certificateRenewed'>;
+  /** The serving certificate's Secret as it is now (undefined: it does not exist yet). */
+  tls: { userSupplied: boolean; certificate?: CertificateInfo | undefined };
+}
+
+/** Reads everything a reconcile needs, from the API server and the directory: the only I/O before planning. */
+export async function gather(
+  kube: Kube,
+  connector: LdapConnector,
+  mappings: readonly AttributeMapping[],
+): Promise<Gathered> {
+  const namespace = connector.metadata.namespace ?? 'default';
+  const userSupplied = connector.spec.scim.tls.secretName !== '';
+  const secrets = new Map<string, Record<string, string>>();
+  const missing: string[] = [];
+  for (const { name } of referencedSecrets(connector)) {
+    const secret = await readSecret(kube, namespace, name);
+    if (secret) secrets.set(name, decoded(secret));
+    else if (name !== tlsSecretName(connector) || userSupplied) missing.push(name);
+  }
+  const tlsPem = secrets.get(tlsSecretName(connector))?.['tls.crt'];
+  const certificate = tlsPem ? certificateInfo(tlsPem) : undefined;
+
+  let configProblem: Observations['configProblem'] = null;
+  let directory: Observations['directory'] = {
+    ok: false,
+    reason: Reason.Unreachable,
+    message: 'not checked: a Secret is missing',
+  };
+  if (missing.length) {
+    configProblem = { reason: Reason.MissingSecret, message: `missing Secret ${missing.join(', ')}` };
+  } else {
+    // The same resolution the listener does, so the operator reports what the listener will meet.
+    const sources = [connector, ...mappings].map((r) => ({
+      name: `${r.kind}/${r.metadata.name}`,
+      text: manifest(r),
+    }));
+    const withoutTls = new Map(
+      [...secrets].filter(([name]) => name !== tlsSecretName(connector) || userSupplied),
+    );
+    try {
+      loadListenerConfig(sources, withoutTls);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      configProblem = { reason: Reason.InvalidMapping, message: error.message };
+    }
+    // The directory is checked whatever the mappings say: reaching it needs only the connector and its Secrets.
+    directory = await probeDirectory(directoryOptions(connector, secrets));
+  }
+  const deployment = await kube.apps
+    .readNamespacedDeployment({ name: childName(connector), namespace })
+    .catch(() => undefined);
+  return {
+    observations: {
+      generation: Number(connector.metadata['generation'] ?? 0),
+      configProblem,
+      directory,
+      listenerAvailable: (deployment?.status?.availableReplicas ?? 0) > 0,
+      certificate: certificate ? { ...certificate, userSupplied } : undefined,
+    },
+    tls: { userSupplied, certificate },
+  };
+}
+
+async function probeDirectory(
+  options: Parameters<typeof openDirectory>[0],
+): Promise<Observations['directory']> {
+  const directory = openDirectory({
+    ...options,
+    connectTimeoutMs: Math.min(options.connectTimeoutMs, PROBE_TIMEOUT_MS),
+    operationTimeoutMs: PROBE_TIMEOUT_MS,
+  });
+  try {
+    const [root] = await directory.search('', {
+      scope: 'base',
+      filter: '(objectClass=*)',
+      attributes: [
+        'vendorName',
+        'vendorVersion',
+        'namingContexts',
+        'supportedControl',
+        'supportedSASLMechanisms',
+      ],
+    });
+    const values = (name: string) => root?.attributes[name] ?? [];
+    const info: DirectoryInfo = {
+      vendorName: values('vendorName')[0],
+      vendorVersion: values('vendorVersion')[0],
+      namingContexts: values('namingContexts'),
+      supportedControls: values('supportedControl').sort(),
+      supportedSASLMechanisms: values('supportedSASLMechanisms').sort(),
+    };
+    return { ok: true, info };
+  } catch (error) {
+    const code = (error as { code?: number }).code;
+    const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+    if (code === 49 || code === 50)
+      return {
+        ok: false,
+        reason: Reason.BindFailed,
+        message: `the directory refused the bind (LDAP result ${code})`,
+      };
+    return { ok: false, reason: Reason.Unreachable, message: `cannot reach ${options.url}: ${cause}` };
+  } finally {
+    await directory.close();
+  }
+}
