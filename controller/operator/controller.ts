@@ -11,6 +11,7 @@ import { certificateAction, connectorStatus } from '../core/reconcile/status.ts'
 import { selfSignedCertificate } from '../listener/tls.ts';
 import type { Logger } from '../log.ts';
 import { certificateInfo, gather } from './gather.ts';
+import type { OperatorMetrics } from './metrics.ts';
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -23,6 +24,7 @@ export interface OperatorOptions {
   resyncMs?: number;
   /** Lifetime of generated serving certificates. */
   certificateLifetimeMs?: number;
+  metrics?: OperatorMetrics;
   now?: () => Date;
 }
 
@@ -62,10 +64,18 @@ export async function startOperator(options: OperatorOptions) {
     lister('attributemappings'),
   );
 
+  const metrics = options.metrics;
   const queue = createWorkQueue({
-    process: reconcile,
-    onError: (k, error) =>
-      logger.warn({ connector: k, err: { message: (error as Error).message } }, 'reconcile failed; retrying'),
+    process: async (k) => {
+      const end = metrics?.duration.startTimer();
+      await reconcile(k);
+      end?.();
+      metrics?.reconciles.inc({ result: 'success' });
+    },
+    onError: (k, error) => {
+      metrics?.reconciles.inc({ result: 'error' });
+      logger.warn({ connector: k, err: { message: (error as Error).message } }, 'reconcile failed; retrying');
+    },
   });
 
   async function reconcile(connectorKey: string): Promise<void> {
@@ -116,6 +126,12 @@ export async function startOperator(options: OperatorOptions) {
       { ...gathered.observations, certificateRenewed: renewed },
       now(),
     );
+    if (status.certificate) {
+      metrics?.certificateExpiry.set(
+        { namespace, connector: name },
+        new Date(status.certificate.notAfter).getTime() / 1000,
+      );
+    }
     if (!isDeepStrictEqual(JSON.parse(JSON.stringify(status)), previous ?? {})) {
       const written = await patchStatus(
         kube,
@@ -207,6 +223,7 @@ export async function startOperator(options: OperatorOptions) {
   for (const c of connectors.list()) enqueueConnector(c);
   const resync = setInterval(() => {
     for (const c of connectors.list()) enqueueConnector(c);
+    metrics?.queueDepth.set(queue.depth);
   }, options.resyncMs ?? 60_000);
   resync.unref();
   logger.info({ namespace: options.namespace ?? '(all)' }, 'operator started');

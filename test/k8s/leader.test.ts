@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { applyCrds, createTestNamespace, testKubeConfig } from '../support/kube.ts';
+import { repoRoot } from '../support/paths.ts';
+import { freePort } from '../support/ports.ts';
+
+const GROUP = { group: 'scim-ldap.io', version: 'v1alpha1' };
+
+// Two operator replicas: one leads and reconciles; when it leaves, the other takes over.
+describe('operator leader election', () => {
+  let kc: KubeConfig;
+  let namespace: string;
+  const replicas: { process: ChildProcess; health: number }[] = [];
+
+  const connector = (name: string) => ({
+    apiVersion: 'scim-ldap.io/v1alpha1',
+    kind: 'LdapConnector',
+    metadata: { name },
+    spec: {
+      server: { host: '127.0.0.1', port: 1, security: 'None' },
+      bind: { dn: 'cn=admin,dc=example,dc=org', passwordSecretRef: { name: 'bind' } },
+      baseDN: 'dc=example,dc=org',
+      scim: { tokenSecretRef: { name: 'token' } },
+    },
+  });
+  const holder = async () =>
+    (
+      await kc
+        .makeApiClient(CoordinationV1Api)
+        .readNamespacedLease({ name: 'scim-ldap-operator', namespace })
+        .catch(() => undefined)
+    )?.spec?.holderIdentity;
+  const hasChildren = (name: string) =>
+    kc
+      .makeApiClient(CoreV1Api)
+      .readNamespacedConfigMap({ name: `${name}-scim`, namespace })
+      .then(
+        () => true,
+        () => false,
+      );
+
+  beforeAll(async () => {
+    kc = testKubeConfig();
+    await applyCrds(`${repoRoot}/crds`, ['ldapconnectors.scim-ldap.io', 'attributemappings.scim-ldap.io']);
+    namespace = await createTestNamespace(kc, 'leader');
+    for (let i = 0; i < 2; i++) {
+      const health = await freePort();
+      const child = spawn(
+        process.execPath,
+        [
+          join(repoRoot, 'controller', 'cli.ts'),
+          'operator',
+          '--namespace',
+          namespace,
+          '--lease-namespace',
+          namespace,
+          '--health-port',
+          String(health),
+          '--image',
+          'x',
+        ],
+        {
+          env: { ...process.env, KUBECONFIG: inject('kubeconfig'), LOG_LEVEL: 'warn' },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      );
+      replicas.push({ process: child, health });
+    }
+  });
+  afterAll(() => {
+    for (const r of replicas) r.process.kill('SIGKILL');
+  });
+
+  it('elects one leader, which reconciles; the other stands by, ready', async () => {
+    await expect.poll(holder, { timeout: 30_000 }).toMatch(/-\d+$/);
+    const current = await holder();
+    expect(replicas.filter((r) => current?.endsWith(`-${r.process.pid}`))).toHaveLength(1);
+    await kc
+      .makeApiClient(CustomObjectsApi)
+      .createNamespacedCustomObject({
+        ...GROUP,
+        plural: 'ldapconnectors',
+        namespace,
+        body: connector('first'),
+      });
+    await expect.poll(() => hasChildren('first'), { timeout: 30_000 }).toBe(true);
+    for (const r of replicas) expect((await fetch(`http://127.0.0.1:${r.health}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`http://127.0.0.1:${replicas[0]?.health}/metrics`)).text()).toContain(
+      'scim_ldap_operator_',
+    );
+  });
+
+  it('hands over to the other replica when the leader stops', async () => {
+    const leader = await holder();
+    const leading = replicas.find((r) => leader?.endsWith(`-${r.process.pid}`));
+    expect(leading).toBeDefined();
+    leading?.process.kill('SIGTERM');
+    await expect.poll(holder, { timeout: 30_000 }).not.toBe(leader);
+    await kc
+      .makeApiClient(CustomObjectsApi)
+      .createNamespacedCustomObject({
+        ...GROUP,
+        plural: 'ldapconnectors',
+        namespace,
+        body: connector('second'),
+      });
+    await expect.poll(() => hasChildren('second'), { timeout: 30_000 }).toBe(true);
+  });
+});
