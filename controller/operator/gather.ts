@@ -1,8 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import { dump } from 'js-yaml';
+import { EqualityFilter } from 'ldapts';
 import { isNotFound, type Kube } from '../adapters/k8s/client.ts';
-import { openDirectory } from '../adapters/ldap/directory.ts';
+import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
 import type { AttributeMapping, LdapConnector } from '../config/types.ts';
 import { ConfigError } from '../config/validate.ts';
 import { childName, referencedSecrets, tlsSecretName } from '../core/reconcile/children.ts';
@@ -107,7 +108,7 @@ export async function gather(
       configProblem = { reason: Reason.InvalidMapping, message: error.message };
     }
     // The directory is checked whatever the mappings say: reaching it needs only the connector and its Secrets.
-    directory = await probeDirectory(directoryOptions(connector, secrets));
+    directory = await probeDirectory(directoryOptions(connector, secrets), connector);
   }
   const deployment = await kube.apps
     .readNamespacedDeployment({ name: childName(connector), namespace })
@@ -124,8 +125,26 @@ export async function gather(
   };
 }
 
+/** Users and groups in the directory: entries of the connector's user and group object classes below its base. */
+async function countEntries(
+  directory: Directory,
+  connector: LdapConnector,
+): Promise<{ users: number; groups: number }> {
+  const count = async (objectClass: string) =>
+    (
+      await directory.search(connector.spec.baseDN, {
+        filter: new EqualityFilter({ attribute: 'objectClass', value: objectClass }),
+        attributes: ['1.1'],
+        paged: true,
+      })
+    ).length;
+  const groupClass = connector.spec.group.style === 'posixGroup' ? 'posixGroup' : 'groupOfNames';
+  return { users: await count(connector.spec.user.objectClass), groups: await count(groupClass) };
+}
+
 async function probeDirectory(
   options: Parameters<typeof openDirectory>[0],
+  connector: LdapConnector,
 ): Promise<Observations['directory']> {
   const directory = openDirectory({
     ...options,
@@ -152,7 +171,7 @@ async function probeDirectory(
       supportedControls: values('supportedControl').sort(),
       supportedSASLMechanisms: values('supportedSASLMechanisms').sort(),
     };
-    return { ok: true, info };
+    return { ok: true, info, provisioned: await countEntries(directory, connector) };
   } catch (error) {
     const code = (error as { code?: number }).code;
     const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;

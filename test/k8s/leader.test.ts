@@ -77,14 +77,12 @@ describe('operator leader election', () => {
     await expect.poll(holder, { timeout: 30_000 }).toMatch(/-\d+$/);
     const current = await holder();
     expect(replicas.filter((r) => current?.endsWith(`-${r.process.pid}`))).toHaveLength(1);
-    await kc
-      .makeApiClient(CustomObjectsApi)
-      .createNamespacedCustomObject({
-        ...GROUP,
-        plural: 'ldapconnectors',
-        namespace,
-        body: connector('first'),
-      });
+    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+      ...GROUP,
+      plural: 'ldapconnectors',
+      namespace,
+      body: connector('first'),
+    });
     await expect.poll(() => hasChildren('first'), { timeout: 30_000 }).toBe(true);
     for (const r of replicas) expect((await fetch(`http://127.0.0.1:${r.health}/readyz`)).status).toBe(200);
     expect(await (await fetch(`http://127.0.0.1:${replicas[0]?.health}/metrics`)).text()).toContain(
@@ -98,14 +96,12 @@ describe('operator leader election', () => {
     expect(leading).toBeDefined();
     leading?.process.kill('SIGTERM');
     await expect.poll(holder, { timeout: 30_000 }).not.toBe(leader);
-    await kc
-      .makeApiClient(CustomObjectsApi)
-      .createNamespacedCustomObject({
-        ...GROUP,
-        plural: 'ldapconnectors',
-        namespace,
-        body: connector('second'),
-      });
+    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+      ...GROUP,
+      plural: 'ldapconnectors',
+      namespace,
+      body: connector('second'),
+    });
     await expect.poll(() => hasChildren('second'), { timeout: 30_000 }).toBe(true);
   });
 });

@@ -187,6 +187,8 @@ describe('operator', () => {
       Ready: 'False/NotReady',
     });
     expect(current.directory).toMatchObject({ state: 'Reachable', namingContexts: ['dc=example,dc=org'] });
+    // alice, seeded in the test directory.
+    expect((current as { provisioning?: unknown }).provisioning).toEqual({ users: 1, groups: 0 });
     expect(current.certificate?.['dnsNames']).toContain(`ldap-scim.${namespace}.svc`);
     const table = await kubectl('get', 'ldapconnectors', '-n', namespace);
     const [header, row] = table.trim().split('\n');
@@ -199,7 +201,7 @@ describe('operator', () => {
       'CERT EXPIRES',
       'AGE',
     ]);
-    expect(row).toMatch(/^ldap\s+False\s+Reachable\s+\d{4}-\d\d-\d\dT\S+\s+\d+s$/);
+    expect(row).toMatch(/^ldap\s+False\s+Reachable\s+1\s+\d{4}-\d\d-\d\dT\S+\s+\d+s$/);
   });
 
   it('renews a generated certificate two thirds into its lifetime', async () => {

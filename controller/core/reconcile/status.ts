@@ -23,6 +23,8 @@ export interface ConnectorStatus {
   conditions: Condition[];
   directory?: DirectoryInfo & { state: string };
   certificate?: CertificateInfo;
+  /** Users and groups in the directory, counted when it was last reachable. */
+  provisioning?: { users: number; groups: number };
 }
 
 export interface Observations {
@@ -33,7 +35,7 @@ export interface Observations {
     message: string;
   } | null;
   directory:
-    | { ok: true; info: DirectoryInfo }
+    | { ok: true; info: DirectoryInfo; provisioned: { users: number; groups: number } }
     | { ok: false; reason: typeof Reason.BindFailed | typeof Reason.Unreachable; message: string };
   listenerAvailable: boolean;
   certificate?: (CertificateInfo & { userSupplied: boolean }) | undefined;
@@ -159,6 +161,8 @@ export function connectorStatus(
     ? obs.directory.info
     : (previous?.directory ?? { namingContexts: [], supportedControls: [], supportedSASLMechanisms: [] });
   status.directory = { ...info, state: obs.directory.ok ? 'Reachable' : obs.directory.reason };
+  const provisioning = obs.directory.ok ? obs.directory.provisioned : previous?.provisioning;
+  if (provisioning) status.provisioning = provisioning;
   if (obs.certificate) {
     const { userSupplied: _, ...certificate } = obs.certificate;
     status.certificate = certificate;

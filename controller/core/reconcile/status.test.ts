@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { Reason } from './conditions.ts';
+import { certificateAction, connectorStatus, type Observations, renewalTime } from './status.ts';
+
+const now = new Date('2026-06-01T00:00:00Z');
+const certificate = {
+  notBefore: '2026-05-01T00:00:00.000Z',
+  notAfter: '2026-08-01T00:00:00.000Z',
+  renewalTime: '2026-07-01T08:00:00.000Z',
+  dnsNames: ['ldap-scim'],
+  fingerprint: 'AA',
+};
+const healthy: Observations = {
+  generation: 3,
+  configProblem: null,
+  directory: {
+    ok: true,
+    info: { namingContexts: ['dc=x'], supportedControls: [], supportedSASLMechanisms: [] },
+    provisioned: { users: 5, groups: 2 },
+  },
+  listenerAvailable: true,
+  certificate: { ...certificate, userSupplied: false },
+};
+const summary = (obs: Observations) =>
+  Object.fromEntries(
+    connectorStatus(undefined, obs, now).conditions.map((c) => [c.type, `${c.status}/${c.reason}`]),
+  );
+
+describe('connectorStatus', () => {
+  it('is Ready when every condition holds', () => {
+    expect(summary(healthy)).toEqual({
+      CertificateReady: 'True/Issued',
+      DirectoryReachable: 'True/BindSucceeded',
+      ListenerAvailable: 'True/Available',
+      MappingValid: 'True/Valid',
+      Ready: 'True/Ready',
+    });
+    expect(connectorStatus(undefined, healthy, now)).toMatchObject({
+      observedGeneration: 3,
+      provisioning: { users: 5, groups: 2 },
+      directory: { state: 'Reachable' },
+    });
+  });
+
+  it.each([
+    {
+      reason: 'an invalid mapping',
+      obs: { ...healthy, configProblem: { reason: Reason.InvalidMapping, message: 'bad' } },
+      type: 'MappingValid',
+      expected: 'False/InvalidMapping',
+    },
+    {
+      reason: 'a refused bind',
+      obs: { ...healthy, directory: { ok: false as const, reason: Reason.BindFailed, message: 'no' } },
+      type: 'DirectoryReachable',
+      expected: 'False/BindFailed',
+    },
+    {
+      reason: 'an expired certificate',
+      obs: {
+        ...healthy,
+        certificate: { ...certificate, notAfter: '2026-05-31T00:00:00.000Z', userSupplied: false },
+      },
+      type: 'CertificateReady',
+      expected: 'False/Expired',
+    },
+    {
+      reason: "a user's certificate expiring within a week",
+      obs: {
+        ...healthy,
+        certificate: { ...certificate, notAfter: '2026-06-05T00:00:00.000Z', userSupplied: true },
+      },
+      type: 'CertificateReady',
+      expected: 'True/ExpiringSoon',
+    },
+  ])('reports $reason and is not Ready unless that condition is True', ({ obs, type, expected }) => {
+    const conditions = summary(obs as Observations);
+    expect(conditions[type]).toBe(expected);
+    expect(conditions['Ready']).toBe(expected.startsWith('True') ? 'True/Ready' : 'False/NotReady');
+  });
+
+  it('keeps the last directory facts and counts while the directory is unreachable', () => {
+    const before = connectorStatus(undefined, healthy, now);
+    const after = connectorStatus(
+      before,
+      { ...healthy, directory: { ok: false, reason: Reason.Unreachable, message: 'down' } },
+      now,
+    );
+    expect(after.directory).toEqual({ ...before.directory, state: 'Unreachable' });
+    expect(after.provisioning).toEqual({ users: 5, groups: 2 });
+  });
+});
+
+describe('certificate renewal', () => {
+  it('renews two thirds into the lifetime', () => {
+    expect(
+      renewalTime(new Date('2026-01-01T00:00:00Z'), new Date('2026-01-04T00:00:00Z')).toISOString(),
+    ).toBe('2026-01-03T00:00:00.000Z');
+    expect(certificateAction(undefined, now)).toBe('issue');
+    expect(certificateAction(certificate, now)).toBe('keep');
+    expect(certificateAction(certificate, new Date('2026-07-02T00:00:00Z'))).toBe('renew');
+  });
+});
