@@ -7,7 +7,12 @@ import type { AttributeMapping, LdapConnector } from '../config/types.ts';
 import { ConfigError, validateResource } from '../config/validate.ts';
 import { renderChildren, renderTlsSecret, serviceDnsNames } from '../core/reconcile/children.ts';
 import { type Condition, Reason, setCondition } from '../core/reconcile/conditions.ts';
-import { certificateAction, connectorStatus } from '../core/reconcile/status.ts';
+import {
+  type ConnectorEvent,
+  certificateAction,
+  connectorEvents,
+  connectorStatus,
+} from '../core/reconcile/status.ts';
 import { selfSignedCertificate } from '../listener/tls.ts';
 import type { Logger } from '../log.ts';
 import { certificateInfo, gather } from './gather.ts';
@@ -35,6 +40,34 @@ type Resource = {
 
 const key = (namespace: string | undefined, name: string | undefined) =>
   `${namespace ?? 'default'}/${name ?? ''}`;
+
+/** Records a Kubernetes Event on the connector; an Event that cannot be written is not worth failing for. */
+async function record(kube: Kube, connector: LdapConnector, event: ConnectorEvent, at: Date): Promise<void> {
+  const namespace = connector.metadata.namespace ?? 'default';
+  const { name } = connector.metadata;
+  await kube.core
+    .createNamespacedEvent({
+      namespace,
+      body: {
+        metadata: { generateName: `${name}.`, namespace },
+        involvedObject: {
+          apiVersion: `${GROUP}/${VERSION}`,
+          kind: 'LdapConnector',
+          name,
+          namespace,
+          uid: String(connector.metadata['uid'] ?? ''),
+        },
+        type: event.type,
+        reason: event.reason,
+        message: event.message,
+        source: { component: 'scim-ldap-operator' },
+        firstTimestamp: at,
+        lastTimestamp: at,
+        count: 1,
+      },
+    })
+    .catch(() => undefined);
+}
 
 /** Watches LdapConnectors and AttributeMappings and reconciles each connector: gather → plan → apply → status. */
 export async function startOperator(options: OperatorOptions) {
@@ -139,6 +172,9 @@ export async function startOperator(options: OperatorOptions) {
         status,
       );
       if (!written) queue.add(connectorKey);
+      else
+        for (const event of connectorEvents(previous, status, renewed))
+          await record(kube, connector, event, now());
     }
     await mappingStatuses(connectorMappings, name, gathered.observations.configProblem?.message ?? null);
     logger.debug({ connector: connectorKey, ms: Date.now() - start }, 'reconciled');

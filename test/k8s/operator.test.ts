@@ -301,4 +301,32 @@ describe('operator', () => {
       .poll(async () => (await condition('DirectoryReachable'))?.status, { timeout: 30_000 })
       .toBe('True');
   });
+
+  it('records Events for what happened: setup, certificates, a broken mapping, the directory lost and found', async () => {
+    const reasons = async () =>
+      (
+        await kubectl(
+          'get',
+          'events',
+          '-n',
+          namespace,
+          '--field-selector',
+          'involvedObject.name=ldap',
+          '-o',
+          'jsonpath={.items[*].reason}',
+        )
+      ).split(' ');
+    await expect
+      .poll(reasons, { timeout: 30_000 })
+      .toEqual(
+        expect.arrayContaining([
+          'Created',
+          'Issued',
+          'Renewed',
+          'InvalidMapping',
+          'DirectoryUnreachable',
+          'DirectoryReachable',
+        ]),
+      );
+  });
 });

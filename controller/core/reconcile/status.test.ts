@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Reason } from './conditions.ts';
-import { certificateAction, connectorStatus, type Observations, renewalTime } from './status.ts';
+import {
+  certificateAction,
+  connectorEvents,
+  connectorStatus,
+  type Observations,
+  renewalTime,
+} from './status.ts';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const certificate = {
@@ -99,5 +105,28 @@ describe('certificate renewal', () => {
     expect(certificateAction(undefined, now)).toBe('issue');
     expect(certificateAction(certificate, now)).toBe('keep');
     expect(certificateAction(certificate, new Date('2026-07-02T00:00:00Z'))).toBe('renew');
+  });
+});
+
+describe('connectorEvents', () => {
+  const first = connectorStatus(undefined, healthy, now);
+  it('records the first setup and an issued certificate', () => {
+    expect(connectorEvents(undefined, first, true).map((e) => e.reason)).toEqual(['Created', 'Issued']);
+  });
+  it('records a directory lost, as a warning, and found again', () => {
+    const lost = connectorStatus(
+      first,
+      { ...healthy, directory: { ok: false, reason: Reason.Unreachable, message: 'cannot reach ldap://x' } },
+      now,
+    );
+    expect(connectorEvents(first, lost, false)).toEqual([
+      { type: 'Warning', reason: 'DirectoryUnreachable', message: 'cannot reach ldap://x' },
+    ]);
+    expect(connectorEvents(lost, connectorStatus(lost, healthy, now), false).map((e) => e.reason)).toEqual([
+      'DirectoryReachable',
+    ]);
+  });
+  it('records nothing when nothing changed', () => {
+    expect(connectorEvents(first, connectorStatus(first, healthy, now), false)).toEqual([]);
   });
 });

@@ -169,3 +169,44 @@ export function connectorStatus(
   }
   return status;
 }
+
+/** A Kubernetes Event to record: something happened to the connector. */
+export interface ConnectorEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+/** Events for what changed between two statuses: the listener set up, a certificate issued, the directory lost or back. */
+export function connectorEvents(
+  previous: Partial<ConnectorStatus> | undefined,
+  next: ConnectorStatus,
+  certificateRenewed: boolean,
+): ConnectorEvent[] {
+  const was = (type: string) => previous?.conditions?.find((c) => c.type === type);
+  const is = (type: string) => next.conditions.find((c) => c.type === type);
+  const events: ConnectorEvent[] = [];
+  if (!previous?.conditions?.length)
+    events.push({
+      type: 'Normal',
+      reason: 'Created',
+      message: 'created the listener ConfigMap, Deployment and Service',
+    });
+  if (certificateRenewed && next.certificate) {
+    events.push({
+      type: 'Normal',
+      reason: previous?.certificate ? 'Renewed' : 'Issued',
+      message: `serving certificate valid until ${next.certificate.notAfter}`,
+    });
+  }
+  const directory = is('DirectoryReachable');
+  const before = was('DirectoryReachable')?.status;
+  if (directory?.status === 'False' && before !== 'False')
+    events.push({ type: 'Warning', reason: 'DirectoryUnreachable', message: directory.message });
+  if (directory?.status === 'True' && before === 'False')
+    events.push({ type: 'Normal', reason: 'DirectoryReachable', message: directory.message });
+  const mapping = is('MappingValid');
+  if (mapping?.status === 'False' && was('MappingValid')?.status !== 'False')
+    events.push({ type: 'Warning', reason: 'InvalidMapping', message: mapping.message });
+  return events;
+}
