@@ -15,6 +15,8 @@ export interface ControlPlane {
   kubeconfigPath: string;
   binDir: string;
   dir: string;
+  /** Stops kube-apiserver and starts it again on the same port and etcd, as an API server upgrade would. */
+  restartApiserver(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -101,26 +103,33 @@ export async function startControlPlane(): Promise<ControlPlane> {
   const pki = await ensureTestPki();
   const dir = await mkdtemp(join(tmpdir(), 'kube-'));
   const { etcd, url } = await startEtcd(binDir, dir);
-  let apiserver: ServerProcess | undefined;
-  try {
-    const port = await freePort();
-    const server = `https://127.0.0.1:${port}`;
-    apiserver = startProcess(
+  const port = await freePort();
+  const server = `https://127.0.0.1:${port}`;
+  const launch = async () => {
+    const process = startProcess(
       join(binDir, 'kube-apiserver'),
       apiserverArgs(dir, pki, url, port),
       join(dir, 'kube-apiserver.log'),
     );
-    await waitUntilReady(apiserver, 'kube-apiserver', () => isReady(server, pki), 90_000);
+    await waitUntilReady(process, 'kube-apiserver', () => isReady(server, pki), 90_000);
+    return process;
+  };
+  let apiserver: ServerProcess | undefined;
+  try {
+    apiserver = await launch();
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, await kubeconfig(server, pki), { mode: 0o600 });
-    const running = apiserver;
     return {
       server,
       kubeconfigPath,
       binDir,
       dir,
+      async restartApiserver() {
+        await apiserver?.stop();
+        apiserver = await launch();
+      },
       async stop() {
-        await running.stop();
+        await apiserver?.stop();
         await etcd.stop();
         await rm(dir, { recursive: true, force: true });
       },
