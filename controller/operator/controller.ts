@@ -249,11 +249,31 @@ export async function startOperator(options: OperatorOptions) {
   const enqueueConnector = (c: Resource) => queue.add(key(c.metadata?.namespace, c.metadata?.name));
   const enqueueMapping = (m: Resource & Partial<AttributeMapping>) =>
     queue.add(key(m.metadata?.namespace, m.spec?.connectorRef?.name));
-  connectors.on('add', enqueueConnector);
-  connectors.on('update', enqueueConnector);
+  // Our own status writes are updates too: only a new generation (a spec change) needs a pass.
+  const generations = new Map<string, number | undefined>();
+  const changed = (kind: string) => (o: Resource) => {
+    const k = `${kind}/${key(o.metadata?.namespace, o.metadata?.name)}`;
+    const seen = generations.get(k);
+    generations.set(k, o.metadata?.generation);
+    return seen === undefined || seen !== o.metadata?.generation;
+  };
+  const connectorChanged = changed('connector');
+  const mappingChanged = changed('mapping');
+  connectors.on('add', (c) => {
+    connectorChanged(c);
+    enqueueConnector(c);
+  });
+  connectors.on('update', (c) => {
+    if (connectorChanged(c)) enqueueConnector(c);
+  });
   connectors.on('delete', enqueueConnector);
-  mappings.on('add', enqueueMapping);
-  mappings.on('update', enqueueMapping);
+  mappings.on('add', (m) => {
+    mappingChanged(m);
+    enqueueMapping(m);
+  });
+  mappings.on('update', (m) => {
+    if (mappingChanged(m)) enqueueMapping(m);
+  });
   mappings.on('delete', enqueueMapping);
 
   for (const c of connectors.list()) enqueueConnector(c);

@@ -36,4 +36,25 @@ describe('work queue', () => {
     // 10 ms, then 20 ms of backoff at least.
     expect((times[2] as number) - (times[0] as number)).toBeGreaterThanOrEqual(30);
   });
+
+  it('runs at most `concurrency` keys at once, in order', async () => {
+    let active = 0;
+    let peak = 0;
+    const order: string[] = [];
+    const queue = createWorkQueue({
+      concurrency: 2,
+      process: async (key) => {
+        active++;
+        peak = Math.max(peak, active);
+        order.push(key);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+      },
+    });
+    for (const key of ['a', 'b', 'c', 'd', 'e']) queue.add(key);
+    await new Promise((r) => setTimeout(r, 1));
+    await queue.idle();
+    expect(peak).toBe(2);
+    expect(order).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
 });

@@ -1,17 +1,22 @@
 /**
  * A keyed work queue: a key queued several times runs once, never twice at the same time (a key queued while
- * running runs again after), and a failed key retries with exponential backoff.
+ * running runs again after), at most `concurrency` keys at once, and a failed key retries with exponential
+ * backoff.
  */
 export interface WorkQueueOptions {
   process: (key: string) => Promise<void>;
   onError?: (key: string, error: unknown) => void;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Keys processed at the same time (default 4). */
+  concurrency?: number;
 }
 
 export function createWorkQueue(options: WorkQueueOptions) {
   const base = options.baseDelayMs ?? 500;
   const max = options.maxDelayMs ?? 60_000;
+  const concurrency = options.concurrency ?? 4;
+  // Insertion order makes the queue first in, first out.
   const queued = new Set<string>();
   const running = new Set<string>();
   const dirty = new Set<string>();
@@ -26,6 +31,13 @@ export function createWorkQueue(options: WorkQueueOptions) {
       idle = [];
     }
   };
+
+  function pump(): void {
+    for (const key of queued) {
+      if (running.size >= concurrency) return;
+      if (!running.has(key)) void run(key);
+    }
+  }
 
   async function run(key: string): Promise<void> {
     queued.delete(key);
@@ -51,6 +63,7 @@ export function createWorkQueue(options: WorkQueueOptions) {
     } finally {
       running.delete(key);
       if (dirty.delete(key)) add(key);
+      pump();
       settleIdle();
     }
   }
@@ -63,9 +76,7 @@ export function createWorkQueue(options: WorkQueueOptions) {
     }
     if (queued.has(key)) return;
     queued.add(key);
-    queueMicrotask(() => {
-      if (queued.has(key) && !running.has(key)) void run(key);
-    });
+    queueMicrotask(pump);
   }
 
   return {
