@@ -1,17 +1,15 @@
 import { AndFilter, EqualityFilter, type Filter, OrFilter } from 'ldapts';
 import type { Allocate } from '../adapters/ldap/allocator.ts';
 import type { Directory } from '../adapters/ldap/directory.ts';
-import { DirectoryError } from '../adapters/ldap/directory.ts';
 import { ensureContainer } from '../adapters/ldap/state.ts';
 import { diffAttributes, type Modification } from '../core/ldap/diff.ts';
 import { formatDn, parseDn } from '../core/ldap/dn.ts';
 import { type LdapEntry, valuesOf } from '../core/ldap/entry.ts';
-import { scimErrorForLdap } from '../core/ldap/result-codes.ts';
 import type { EvaluationContext } from '../core/mapping/expression/functions.ts';
 import { scimFilterToLdap } from '../core/mapping/filters.ts';
 import { groupContainer } from '../core/mapping/group-defaults.ts';
 import type { MappingSet } from '../core/mapping/mapping-set.ts';
-import { MappingError, toLdap } from '../core/mapping/to-ldap.ts';
+import { toLdap } from '../core/mapping/to-ldap.ts';
 import { toScim } from '../core/mapping/to-scim.ts';
 import { mappingsTouchedBy, renameForRdn } from '../core/provision/users.ts';
 import { normalizeResource } from '../core/scim/coerce.ts';
@@ -20,6 +18,7 @@ import { type Filter as Filter_, parseFilter } from '../core/scim/filter.ts';
 import { listResponse } from '../core/scim/list.ts';
 import { getIgnoreCase, matchesFilter } from '../core/scim/match.ts';
 import { applyPatch, type PatchOperation, parsePatch, topLevelKey } from '../core/scim/patch.ts';
+import { ldap, mapped } from './failures.ts';
 import type { UserEvent } from './users.ts';
 
 type Json = Record<string, unknown>;
@@ -34,15 +33,6 @@ export interface Member {
 const BATCH = 500;
 const READ = ['*', 'entryUUID', 'createTimestamp', 'modifyTimestamp'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-async function ldap<T>(operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof DirectoryError) throw scimErrorForLdap(error.code, operation);
-    throw error;
-  }
-}
 
 function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
@@ -212,15 +202,6 @@ export function createGroupService(options: GroupServiceOptions) {
     (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).map((v) =>
       String(typeof v === 'object' && v !== null ? getIgnoreCase(v, 'value') : v),
     );
-
-  async function mapped<T>(work: () => T | Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof MappingError) throw invalidValue(error.message);
-      throw error;
-    }
-  }
 
   /** Ids a `members[value eq "…"]` filter names (or null for any other filter). */
   function idsInFilter(filter: Filter_): string[] | null {

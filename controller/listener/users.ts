@@ -6,14 +6,13 @@ import { ensureContainer, stateContainer } from '../adapters/ldap/state.ts';
 import { changedAttributeNames, diffAttributes, type Modification } from '../core/ldap/diff.ts';
 import { formatDn, parseDn } from '../core/ldap/dn.ts';
 import { type LdapAttributes, type LdapEntry, valuesOf } from '../core/ldap/entry.ts';
-import { scimErrorForLdap } from '../core/ldap/result-codes.ts';
 import type { EvaluationContext } from '../core/mapping/expression/functions.ts';
 import { scimFilterToLdap } from '../core/mapping/filters.ts';
 import { groupContainer } from '../core/mapping/group-defaults.ts';
 import type { MappingSet } from '../core/mapping/mapping-set.ts';
-import { MappingError, toLdap } from '../core/mapping/to-ldap.ts';
+import { toLdap } from '../core/mapping/to-ldap.ts';
 import { toScim } from '../core/mapping/to-scim.ts';
-import { chooseUniqueValues, NoUniqueValueError } from '../core/mapping/unique.ts';
+import { chooseUniqueValues } from '../core/mapping/unique.ts';
 import {
   applyEcmaExtension,
   disablePlan,
@@ -29,6 +28,8 @@ import { listResponse } from '../core/scim/list.ts';
 import { getIgnoreCase } from '../core/scim/match.ts';
 import { applyPatch, parsePatch } from '../core/scim/patch.ts';
 import { ECMA2HOST_USER_SCHEMA } from '../core/scim/resources.ts';
+
+import { ldap, mapped } from './failures.ts';
 
 type Json = Record<string, unknown>;
 
@@ -64,27 +65,6 @@ function isoTime(value: string | undefined): string | undefined {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NO_SUCH_OBJECT = 32;
-
-/** Runs a directory call, turning its failure into the SCIM error of the one LDAP → SCIM table. */
-async function ldap<T>(operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof DirectoryError) throw scimErrorForLdap(error.code, operation);
-    throw error;
-  }
-}
-
-/** Runs mapping work; a mapping that cannot be evaluated for this user is the client's 400 invalidValue. */
-async function mapped<T>(work: () => T | Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof MappingError || error instanceof NoUniqueValueError)
-      throw invalidValue(error.message);
-    throw error;
-  }
-}
 
 /** SCIM /Users over one connector: gather (LDAP reads) → plan (pure core) → apply (LDAP writes). */
 export function createUserService(options: UserServiceOptions) {

@@ -1,11 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlane, startControlPlane } from '../support/controlplane.ts';
+import { spawnOperator, testConnector } from '../support/operator.ts';
 import { repoRoot } from '../support/paths.ts';
-import { freePort } from '../support/ports.ts';
 
 const run = promisify(execFile);
 const GROUP = { group: 'scim-ldap.io', version: 'v1alpha1' };
@@ -17,17 +17,6 @@ describe('operator across an API server restart', () => {
   let operator: ChildProcess;
   const namespace = 'default';
 
-  const connector = (name: string) => ({
-    apiVersion: 'scim-ldap.io/v1alpha1',
-    kind: 'LdapConnector',
-    metadata: { name },
-    spec: {
-      server: { host: '127.0.0.1', port: 1, security: 'None' },
-      bind: { dn: 'cn=admin,dc=example,dc=org', passwordSecretRef: { name: 'bind' } },
-      baseDN: 'dc=example,dc=org',
-      scim: { tokenSecretRef: { name: 'token' } },
-    },
-  });
   const reconciled = (name: string) =>
     kc
       .makeApiClient(CoreV1Api)
@@ -60,26 +49,17 @@ describe('operator across an API server restart', () => {
       'crd/attributemappings.scim-ldap.io',
     ]);
     // A resync period longer than the test: what catches up after the restart is the restarted watch.
-    operator = spawn(
-      process.execPath,
-      [
-        join(repoRoot, 'controller', 'cli.ts'),
-        'operator',
+    operator = (
+      await spawnOperator(plane.kubeconfigPath, [
         '--namespace',
         namespace,
         '--no-leader-elect',
-        '--health-port',
-        String(await freePort()),
         '--resync-seconds',
         '3600',
         '--image',
         'x',
-      ],
-      {
-        env: { ...process.env, KUBECONFIG: plane.kubeconfigPath, LOG_LEVEL: 'error' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+      ])
+    ).process;
   }, 180_000);
   afterAll(async () => {
     operator?.kill('SIGKILL');
@@ -92,7 +72,7 @@ describe('operator across an API server restart', () => {
       ...GROUP,
       plural: 'ldapconnectors',
       namespace,
-      body: connector('before'),
+      body: testConnector('before'),
     });
     await expect.poll(() => reconciled('before'), { timeout: 30_000 }).toBe(true);
     await plane.restartApiserver();
@@ -100,7 +80,7 @@ describe('operator across an API server restart', () => {
       ...GROUP,
       plural: 'ldapconnectors',
       namespace,
-      body: connector('after'),
+      body: testConnector('after'),
     });
     await expect.poll(() => reconciled('after'), { timeout: 60_000, interval: 500 }).toBe(true);
   }, 180_000);

@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyCrds, createTestNamespace, testKubeConfig } from '../support/kube.ts';
+import { spawnOperator, testConnector } from '../support/operator.ts';
 import { repoRoot } from '../support/paths.ts';
-import { freePort } from '../support/ports.ts';
 
 const GROUP = { group: 'scim-ldap.io', version: 'v1alpha1' };
 
@@ -14,17 +13,6 @@ describe('operator leader election', () => {
   let namespace: string;
   const replicas: { process: ChildProcess; health: number }[] = [];
 
-  const connector = (name: string) => ({
-    apiVersion: 'scim-ldap.io/v1alpha1',
-    kind: 'LdapConnector',
-    metadata: { name },
-    spec: {
-      server: { host: '127.0.0.1', port: 1, security: 'None' },
-      bind: { dn: 'cn=admin,dc=example,dc=org', passwordSecretRef: { name: 'bind' } },
-      baseDN: 'dc=example,dc=org',
-      scim: { tokenSecretRef: { name: 'token' } },
-    },
-  });
   const holder = async () =>
     (
       await kc
@@ -46,27 +34,16 @@ describe('operator leader election', () => {
     await applyCrds(`${repoRoot}/crds`, ['ldapconnectors.scim-ldap.io', 'attributemappings.scim-ldap.io']);
     namespace = await createTestNamespace(kc, 'leader');
     for (let i = 0; i < 2; i++) {
-      const health = await freePort();
-      const child = spawn(
-        process.execPath,
-        [
-          join(repoRoot, 'controller', 'cli.ts'),
-          'operator',
+      replicas.push(
+        await spawnOperator(inject('kubeconfig'), [
           '--namespace',
           namespace,
           '--lease-namespace',
           namespace,
-          '--health-port',
-          String(health),
           '--image',
           'x',
-        ],
-        {
-          env: { ...process.env, KUBECONFIG: inject('kubeconfig'), LOG_LEVEL: 'warn' },
-          stdio: ['ignore', 'ignore', 'inherit'],
-        },
+        ]),
       );
-      replicas.push({ process: child, health });
     }
   });
   afterAll(() => {
@@ -81,7 +58,7 @@ describe('operator leader election', () => {
       ...GROUP,
       plural: 'ldapconnectors',
       namespace,
-      body: connector('first'),
+      body: testConnector('first'),
     });
     await expect.poll(() => hasChildren('first'), { timeout: 30_000 }).toBe(true);
     for (const r of replicas) expect((await fetch(`http://127.0.0.1:${r.health}/readyz`)).status).toBe(200);
@@ -100,7 +77,7 @@ describe('operator leader election', () => {
       ...GROUP,
       plural: 'ldapconnectors',
       namespace,
-      body: connector('second'),
+      body: testConnector('second'),
     });
     await expect.poll(() => hasChildren('second'), { timeout: 30_000 }).toBe(true);
   });
