@@ -11,10 +11,11 @@ import { directoryAttributes } from '../core/scim/discovery.ts';
 import type { Logger } from '../log.ts';
 import { type ConnectorConfig, loadListenerConfig, type MountedSecrets } from './config.ts';
 import { systemContext } from './context.ts';
+import { createExportMark } from './export-mark.ts';
 import { createGroupService } from './groups.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { certificateFingerprint, selfSignedCertificate } from './tls.ts';
-import { createUserService } from './users.ts';
+import { createUserService, type UserEvent } from './users.ts';
 
 export interface ListenerOptions {
   files: readonly string[];
@@ -42,6 +43,7 @@ export interface RunningListener {
 interface Runtime {
   endpoints: ConnectorEndpoint[];
   directories: Directory[];
+  marks: { stop(): void }[];
   tls?: { cert: string; key: string } | undefined;
 }
 
@@ -103,24 +105,33 @@ async function subschemaAttributes(directory: Directory, names: readonly string[
 
 function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runtime {
   const directories: Directory[] = [];
+  const marks: ReturnType<typeof createExportMark>[] = [];
   const endpoints = configs.map((config): ConnectorEndpoint => {
-    const directory = metrics.instrument(config.name, openDirectory(config.directory));
+    const raw = openDirectory(config.directory);
+    const directory = metrics.instrument(config.name, raw);
     directories.push(directory);
     const allocate = createAllocator(directory, config.set.baseDN);
+    // Bookkeeping, not provisioning: its writes stay out of the LDAP operation metrics.
+    const mark = createExportMark(raw, config.set.baseDN);
+    marks.push(mark);
+    const counted = (record: (event: UserEvent) => void) => (event: UserEvent) => {
+      record(event);
+      mark.touch();
+    };
     const groups = createGroupService({
       set: config.groups,
       users: config.set,
       directory,
       allocate,
       ctx: systemContext(),
-      onEvent: metrics.groupEvent(config.name),
+      onEvent: counted(metrics.groupEvent(config.name)),
     });
     const users = createUserService({
       set: config.set,
       directory,
       allocate,
       ctx: systemContext(),
-      onEvent: metrics.userEvent(config.name),
+      onEvent: counted(metrics.userEvent(config.name)),
       memberships: groups.userChanged,
     });
     let attributes: ReturnType<typeof subschemaAttributes> | undefined;
@@ -135,7 +146,7 @@ function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runt
       },
     };
   });
-  return { endpoints, directories, tls: configs.find((c) => c.tls)?.tls };
+  return { endpoints, directories, marks, tls: configs.find((c) => c.tls)?.tls };
 }
 
 // Requests already running on a replaced configuration finish on its connections before they close.
@@ -195,7 +206,10 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
       (app.server as import('node:https').Server).setSecureContext(https);
       logger.info({ fingerprint: certificateFingerprint(https.cert) }, 'serving certificate replaced');
     }
-    setTimeout(() => void Promise.all(previous.directories.map((d) => d.close())), RETIRE_AFTER_MS).unref();
+    setTimeout(() => {
+      for (const mark of previous.marks) mark.stop();
+      void Promise.all(previous.directories.map((d) => d.close()));
+    }, RETIRE_AFTER_MS).unref();
     logger.info({ connectors: next.endpoints.map((e) => e.name) }, 'configuration reloaded');
     return true;
   }
@@ -222,6 +236,7 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
       clearTimeout(timer);
       await watcher?.close();
       await app.close();
+      for (const mark of runtime.marks) mark.stop();
       await Promise.all(runtime.directories.map((d) => d.close()));
     },
   };

@@ -6,15 +6,18 @@ import { isNotFound, type Kube } from '../adapters/k8s/client.ts';
 import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
 import type { AttributeMapping, LdapConnector } from '../config/types.ts';
 import { ConfigError } from '../config/validate.ts';
+import { formatDn, parseDn } from '../core/ldap/dn.ts';
 import { childName, referencedSecrets, tlsSecretName } from '../core/reconcile/children.ts';
 import { Reason } from '../core/reconcile/conditions.ts';
 import {
   type CertificateInfo,
   type DirectoryInfo,
   type Observations,
+  type Provisioned,
   renewalTime,
 } from '../core/reconcile/status.ts';
 import { directoryOptions, loadListenerConfig } from '../listener/config.ts';
+import { exportMarkDn } from '../listener/export-mark.ts';
 
 /** How long the operator waits for the directory when it checks a connector (the listener waits longer). */
 const PROBE_TIMEOUT_MS = 10_000;
@@ -125,11 +128,11 @@ export async function gather(
   };
 }
 
-/** Users and groups in the directory: entries of the connector's user and group object classes below its base. */
-async function countEntries(
-  directory: Directory,
-  connector: LdapConnector,
-): Promise<{ users: number; groups: number }> {
+/**
+ * What the listener provisioned, from the directory: entries of the connector's user and group classes below its
+ * base, and when the listener last wrote (the mark it keeps under ou=scim-ldap).
+ */
+async function provisioned(directory: Directory, connector: LdapConnector): Promise<Provisioned> {
   const count = async (objectClass: string) =>
     (
       await directory.search(connector.spec.baseDN, {
@@ -139,7 +142,19 @@ async function countEntries(
       })
     ).length;
   const groupClass = connector.spec.group.style === 'posixGroup' ? 'posixGroup' : 'groupOfNames';
-  return { users: await count(connector.spec.user.objectClass), groups: await count(groupClass) };
+  const mark = await directory
+    .search(formatDn(exportMarkDn(parseDn(connector.spec.baseDN))), {
+      scope: 'base',
+      filter: '(objectClass=*)',
+      attributes: ['description'],
+    })
+    .catch(() => []);
+  const lastExport = mark[0]?.attributes['description']?.[0];
+  return {
+    users: await count(connector.spec.user.objectClass),
+    groups: await count(groupClass),
+    ...(lastExport ? { lastExport } : {}),
+  };
 }
 
 async function probeDirectory(
@@ -171,7 +186,7 @@ async function probeDirectory(
       supportedControls: values('supportedControl').sort(),
       supportedSASLMechanisms: values('supportedSASLMechanisms').sort(),
     };
-    return { ok: true, info, provisioned: await countEntries(directory, connector) };
+    return { ok: true, info, provisioned: await provisioned(directory, connector) };
   } catch (error) {
     const code = (error as { code?: number }).code;
     const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;

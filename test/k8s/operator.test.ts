@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
-import { contosoMappings } from '../support/listener.ts';
+import { contosoMappings, manifests, TOKEN } from '../support/listener.ts';
 import { repoRoot } from '../support/paths.ts';
 import { freePort } from '../support/ports.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
@@ -328,5 +330,63 @@ describe('operator', () => {
           'DirectoryReachable',
         ]),
       );
+  });
+
+  it('shows what a listener process provisions: users in the directory and the last export', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'operator-listener-'));
+    await writeFile(join(dir, 'ldap.yaml'), manifests(slapd));
+    const port = await freePort();
+    const listener = spawn(
+      process.execPath,
+      [
+        join(repoRoot, 'controller', 'cli.ts'),
+        'listener',
+        '-f',
+        dir,
+        '--insecure-http',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+      ],
+      {
+        env: { ...process.env, LOG_LEVEL: 'error' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    try {
+      await expect
+        .poll(
+          () =>
+            fetch(`http://127.0.0.1:${port}/healthz`).then(
+              (r) => r.ok,
+              () => false,
+            ),
+          { timeout: 30_000 },
+        )
+        .toBe(true);
+      const created = await fetch(`http://127.0.0.1:${port}/scim/Users`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({
+          userName: 'zed@example.org',
+          displayName: 'Zed',
+          name: { familyName: 'Zed' },
+        }),
+      });
+      expect(created.status).toBe(201);
+      await expect
+        .poll(async () => ((await status()) as { provisioning?: Record<string, unknown> }).provisioning, {
+          timeout: 30_000,
+        })
+        .toEqual({ users: 2, groups: 0, lastExport: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+      const row = (await kubectl('get', 'ldapconnectors', '-n', namespace)).trim().split('\n')[1];
+      expect(row).toMatch(
+        /^ldap\s+False\s+Reachable\s+2\s+\d{4}-\d\d-\d\dT\S+\s+\d{4}-\d\d-\d\dT\S+\s+\d+s$/,
+      );
+    } finally {
+      listener.kill('SIGTERM');
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -18,13 +18,20 @@ export interface DirectoryInfo {
   supportedSASLMechanisms: string[];
 }
 
+/** Users and groups in the directory, and when the listener last wrote to it. */
+export interface Provisioned {
+  users: number;
+  groups: number;
+  lastExport?: string;
+}
+
 export interface ConnectorStatus {
   observedGeneration: number;
   conditions: Condition[];
   directory?: DirectoryInfo & { state: string };
   certificate?: CertificateInfo;
   /** Users and groups in the directory, counted when it was last reachable. */
-  provisioning?: { users: number; groups: number };
+  provisioning?: Provisioned;
 }
 
 export interface Observations {
@@ -35,7 +42,7 @@ export interface Observations {
     message: string;
   } | null;
   directory:
-    | { ok: true; info: DirectoryInfo; provisioned: { users: number; groups: number } }
+    | { ok: true; info: DirectoryInfo; provisioned: Provisioned }
     | { ok: false; reason: typeof Reason.BindFailed | typeof Reason.Unreachable; message: string };
   listenerAvailable: boolean;
   certificate?: (CertificateInfo & { userSupplied: boolean }) | undefined;
