@@ -105,7 +105,7 @@ export async function operatorCommand(
     });
   }
   const health = await serveHealth(Number(values['health-port'] ?? 8081), metrics, () =>
-    !election || election.leading ? operator !== undefined : true,
+    !election || election.leading ? operator?.watching() === true : true,
   );
   const code = await done;
   logger.info('shutting down');

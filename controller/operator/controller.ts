@@ -33,6 +33,8 @@ export interface OperatorOptions {
   now?: () => Date;
 }
 
+const WATCH_GRACE_MS = 60_000;
+
 type Resource = {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string; generation?: number };
   status?: Record<string, unknown>;
@@ -226,7 +228,9 @@ export async function startOperator(options: OperatorOptions) {
     }
   }
 
-  // A failed watch stops the informer (client-node); restart it with a backoff.
+  // A failed watch stops the informer (client-node); restart it with a backoff. The watchdog: readiness fails
+  // while a watch has been down for longer than WATCH_GRACE_MS.
+  const failingSince = new Map<string, number>();
   let stopped = false;
   for (const [name, informer] of [
     ['ldapconnectors', connectors],
@@ -235,9 +239,11 @@ export async function startOperator(options: OperatorOptions) {
     let delay = 1000;
     informer.on('connect', () => {
       delay = 1000;
+      failingSince.delete(name);
     });
     informer.on('error', (error: unknown) => {
       if (stopped) return;
+      if (!failingSince.has(name)) failingSince.set(name, Date.now());
       logger.warn({ informer: name, err: { message: (error as Error).message } }, 'watch failed; restarting');
       setTimeout(() => void informer.start(), delay).unref();
       delay = Math.min(delay * 2, 30_000);
@@ -286,6 +292,10 @@ export async function startOperator(options: OperatorOptions) {
 
   return {
     queue,
+    /** False while a watch has failed for more than a minute without reconnecting. */
+    watching(): boolean {
+      return [...failingSince.values()].every((since) => Date.now() - since < WATCH_GRACE_MS);
+    },
     async stop(): Promise<void> {
       stopped = true;
       clearInterval(resync);

@@ -389,4 +389,27 @@ describe('operator', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('rolls the listener when a change needs a new pod: the port is in the pod template', async () => {
+    await kubectl(
+      'patch',
+      'ldapconnector',
+      'ldap',
+      '-n',
+      namespace,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { scim: { port: 9443 } } }),
+    );
+    const template = async () =>
+      (await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'ldap-scim', namespace })).spec
+        ?.template.spec?.containers[0];
+    await expect
+      .poll(async () => (await template())?.ports?.[0]?.containerPort, { timeout: 30_000 })
+      .toBe(9443);
+    expect((await template())?.args).toContain('9443');
+    expect((await core.readNamespacedService({ name: 'ldap-scim', namespace })).spec?.ports?.[0]?.port).toBe(
+      9443,
+    );
+  });
 });
