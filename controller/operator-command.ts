@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
+import { reuseConnections } from './adapters/k8s/client.ts';
 import { electLeader } from './adapters/k8s/lease.ts';
 import { createLogger } from './log.ts';
 import { startOperator } from './operator/controller.ts';
@@ -62,7 +63,7 @@ export async function operatorCommand(
     out(OPERATOR_USAGE);
     return 0;
   }
-  const kc = new KubeConfig();
+  const kc = reuseConnections(new KubeConfig());
   kc.loadFromDefault();
   const logger = createLogger();
   const metrics = createOperatorMetrics();
