@@ -2,12 +2,13 @@
 // from what is committed, so CI catches a hand edit or a forgotten regeneration.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { chartFiles } from '../controller/config/chart.ts';
 import { crdFiles } from '../controller/config/crd.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const check = process.argv.includes('--check');
 let stale = 0;
-for (const [path, content] of Object.entries(crdFiles())) {
+for (const [path, content] of Object.entries({ ...crdFiles(), ...chartFiles() })) {
   const file = join(root, path);
   let current: string | undefined;
   try {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -24,4 +24,14 @@ export function kubeBinDir(): string {
     );
   }
   return dir;
+}
+
+/** The helm binary scripts/bootstrap.sh built ($HELM overrides). */
+export function helmBin(): string {
+  if (process.env['HELM']) return process.env['HELM'];
+  const dir = join(cacheDir(), 'helm');
+  const version = existsSync(dir) ? readdirSync(dir).sort().pop() : undefined;
+  const bin = version ? join(dir, version, 'helm') : '';
+  if (!existsSync(bin)) throw new Error(`no helm under ${dir}: run scripts/bootstrap.sh, or set HELM`);
+  return bin;
 }

@@ -1,0 +1,191 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { dump, load } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
+import { spawnOperator, testConnector } from '../support/operator.ts';
+import { helmBin, repoRoot } from '../support/paths.ts';
+
+const run = promisify(execFile);
+const CHART = join(repoRoot, 'charts', 'scim-ldap-operator');
+const GROUP = { group: 'scim-ldap.io', version: 'v1alpha1' };
+
+async function helm(...args: string[]): Promise<string> {
+  return (await run(helmBin(), args, { maxBuffer: 16 << 20 })).stdout;
+}
+
+/** kubectl reading manifests from stdin. */
+function kubectlStdin(input: string, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      join(inject('kubeBinDir'), 'kubectl'),
+      ['--kubeconfig', inject('kubeconfig'), ...args],
+      (error, stdout, stderr) => (error ? reject(new Error(`${stderr}${stdout}`)) : resolve(stdout)),
+    );
+    child.stdin?.end(input);
+  });
+}
+
+describe('Helm chart', () => {
+  let kc: KubeConfig;
+  let namespace: string;
+  const temp: string[] = [];
+
+  beforeAll(async () => {
+    kc = testKubeConfig();
+    await applyCrds(`${repoRoot}/crds`, ['ldapconnectors.scim-ldap.io', 'attributemappings.scim-ldap.io']);
+    namespace = await createTestNamespace(kc, 'chart');
+  });
+  afterAll(async () => {
+    for (const dir of temp) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lints clean in strict mode', async () => {
+    expect(await helm('lint', '--strict', CHART)).toContain('0 chart(s) failed');
+  });
+
+  it.each([
+    { reason: 'default values', set: [] },
+    {
+      reason: 'namespaced, one replica, no metrics',
+      set: ['namespaced=true', 'replicaCount=1', 'metrics.enabled=false'],
+    },
+  ])('renders manifests the API server accepts ($reason)', async ({ set }) => {
+    const manifests = await helm(
+      'template',
+      'scim',
+      CHART,
+      '--namespace',
+      namespace,
+      ...set.flatMap((s) => ['--set', s]),
+    );
+    const out = await kubectlStdin(manifests, 'apply', '--dry-run=server', '-n', namespace, '-f', '-');
+    expect(out).toContain('deployment.apps/scim created (server dry run)');
+  });
+
+  it('refuses values outside its schema', async () => {
+    await expect(helm('template', 'scim', CHART, '--set', 'replicaCount=0')).rejects.toThrow(/replicaCount/);
+  });
+
+  it('grants exactly what the operator needs: it reconciles with the chart ServiceAccount, and may not delete', async () => {
+    const manifests = await helm(
+      'template',
+      'scim',
+      CHART,
+      '--namespace',
+      namespace,
+      '--set',
+      'crds.enabled=false',
+    );
+    await kubectlStdin(
+      manifests
+        .split('\n---\n')
+        .filter((doc) => !/kind: (Deployment|PodDisruptionBudget)\b/.test(doc))
+        .join('\n---\n'),
+      'apply',
+      '-n',
+      namespace,
+      '-f',
+      '-',
+    );
+    const account = `system:serviceaccount:${namespace}:scim`;
+    expect(
+      (
+        await kubectl(
+          'auth',
+          'can-i',
+          'patch',
+          'ldapconnectors.scim-ldap.io',
+          '--subresource=status',
+          '--as',
+          account,
+          '-n',
+          namespace,
+        )
+      ).trim(),
+    ).toBe('yes');
+    await expect(
+      kubectl('auth', 'can-i', 'delete', 'configmaps', '--as', account, '-n', namespace),
+    ).rejects.toThrow(/no/);
+
+    // The operator as that ServiceAccount: a kubeconfig with its token only.
+    const token = (await kubectl('create', 'token', 'scim', '-n', namespace)).trim();
+    const admin = load(await readFile(inject('kubeconfig'), 'utf8')) as { clusters: unknown[] };
+    const dir = await mkdtemp(join(tmpdir(), 'chart-'));
+    temp.push(dir);
+    const kubeconfig = join(dir, 'kubeconfig');
+    await writeFile(
+      kubeconfig,
+      dump({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: admin.clusters,
+        users: [{ name: 'sa', user: { token } }],
+        contexts: [{ name: 'sa', context: { cluster: 'test', user: 'sa' } }],
+        'current-context': 'sa',
+      }),
+    );
+    const operator = await spawnOperator(kubeconfig, [
+      '--lease-namespace',
+      namespace,
+      '--image',
+      'x',
+      '--resync-seconds',
+      '2',
+    ]);
+    try {
+      await kc
+        .makeApiClient(CustomObjectsApi)
+        .createNamespacedCustomObject({
+          ...GROUP,
+          plural: 'ldapconnectors',
+          namespace,
+          body: testConnector('rbac'),
+        });
+      const core = kc.makeApiClient(CoreV1Api);
+      await expect
+        .poll(
+          () =>
+            core.readNamespacedService({ name: 'rbac-scim', namespace }).then(
+              () => true,
+              () => false,
+            ),
+          { timeout: 30_000 },
+        )
+        .toBe(true);
+      await expect
+        .poll(
+          async () =>
+            (
+              (await kc
+                .makeApiClient(CustomObjectsApi)
+                .getNamespacedCustomObject({
+                  ...GROUP,
+                  plural: 'ldapconnectors',
+                  namespace,
+                  name: 'rbac',
+                })) as { status?: { conditions?: unknown[] } }
+            ).status?.conditions?.length,
+          { timeout: 30_000 },
+        )
+        .toBe(5);
+      expect(
+        await kubectl(
+          'get',
+          'lease',
+          'scim-ldap-operator',
+          '-n',
+          namespace,
+          '-o',
+          'jsonpath={.spec.holderIdentity}',
+        ),
+      ).toMatch(/-\d+$/);
+    } finally {
+      operator.process.kill('SIGTERM');
+    }
+  });
+});
