@@ -57,6 +57,16 @@ ensure_nslcd() {
   if pgrep -x nslcd >/dev/null 2>&1 && [ -f /etc/init.d/nslcd ]; then $sudo /etc/init.d/nslcd stop >/dev/null 2>&1 || true; fi
 }
 
+# Lua 5.1, the language of Argo CD's health checks, to run the chart's checks in the tests.
+ensure_lua() {
+  command -v lua5.1 >/dev/null 2>&1 && return
+  log "installing lua5.1 (Debian package)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends lua5.1 >/dev/null
+}
+
 ensure_kube_binaries() {
   if [ -n "${KUBEBUILDER_ASSETS:-}" ]; then
     for b in etcd kube-apiserver kubectl; do
@@ -95,6 +105,7 @@ ensure_npm_packages
 ensure_slapd
 if [ -z "${SKIP_TEST_TOOLS:-}" ]; then
   ensure_nslcd
+  ensure_lua
   ensure_kube_binaries
   ensure_helm
 fi

@@ -8,7 +8,14 @@ import { crdFiles } from '../controller/config/crd.ts';
 const root = resolve(import.meta.dirname, '..');
 const check = process.argv.includes('--check');
 let stale = 0;
-for (const [path, content] of Object.entries({ ...crdFiles(), ...chartFiles() })) {
+const argocd = join(root, 'charts', 'scim-ldap-operator', 'argocd');
+const healthScripts = Object.fromEntries(
+  ['LdapConnector', 'AttributeMapping'].map((kind) => [
+    kind,
+    readFileSync(join(argocd, `${kind}.lua`), 'utf8'),
+  ]),
+);
+for (const [path, content] of Object.entries({ ...crdFiles(), ...chartFiles(healthScripts) })) {
   const file = join(root, path);
   let current: string | undefined;
   try {

@@ -1,3 +1,4 @@
+import { dump } from 'js-yaml';
 import { crdFiles } from './crd.ts';
 
 const CHART = 'charts/scim-ldap-operator';
@@ -67,8 +68,19 @@ const KEEP = `  {{- if .Values.crds.keep }}
   {{- end }}
 `;
 
-/** The chart's generated files: the CRDs as templates (behind crds.enabled), and values.schema.json. */
-export function chartFiles(): Record<string, string> {
+/** The Argo CD health checks, by kind, as the argo-cd chart's values for argocd-cm. */
+export function argoCdValues(healthScripts: Record<string, string>): string {
+  const cm: Record<string, string> = {};
+  for (const [kind, script] of Object.entries(healthScripts))
+    cm[`resource.customizations.health.scim-ldap.io_${kind}`] = script;
+  return `# Generated from the .lua files beside it: merge into the argo-cd chart's values.\n${dump({ configs: { cm } }, { lineWidth: -1 })}`;
+}
+
+/**
+ * The chart's generated files: the CRDs as templates (behind crds.enabled), values.schema.json, and the Argo CD
+ * health checks as argo-cd chart values.
+ */
+export function chartFiles(healthScripts: Record<string, string>): Record<string, string> {
   const files: Record<string, string> = {};
   for (const [path, content] of Object.entries(crdFiles())) {
     const [header, ...rest] = content.split('\n');
@@ -76,6 +88,7 @@ export function chartFiles(): Record<string, string> {
     files[`${CHART}/templates/crds/${path.split('/').pop()}`] =
       `${header}\n{{- if .Values.crds.enabled }}\n${body}{{- end }}\n`;
   }
+  files[`${CHART}/argocd/argo-cd-values.yaml`] = argoCdValues(healthScripts);
   files[`${CHART}/values.schema.json`] = `${JSON.stringify(chartValuesSchema, null, 2)}\n`;
   return files;
 }

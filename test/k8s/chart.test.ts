@@ -3,9 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { dump, load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { argoCdHealth } from '../support/argocd.ts';
 import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
 import { spawnOperator, testConnector } from '../support/operator.ts';
 import { helmBin, repoRoot } from '../support/paths.ts';
@@ -18,13 +19,14 @@ async function helm(...args: string[]): Promise<string> {
   return (await run(helmBin(), args, { maxBuffer: 16 << 20 })).stdout;
 }
 
-/** kubectl reading manifests from stdin. */
+/** kubectl reading manifests from stdin; its warnings (stderr) follow its output. */
 function kubectlStdin(input: string, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       join(inject('kubeBinDir'), 'kubectl'),
       ['--kubeconfig', inject('kubeconfig'), ...args],
-      (error, stdout, stderr) => (error ? reject(new Error(`${stderr}${stdout}`)) : resolve(stdout)),
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${stderr}${stdout}`)) : resolve(`${stdout}${stderr}`),
     );
     child.stdin?.end(input);
   });
@@ -39,6 +41,8 @@ describe('Helm chart', () => {
     kc = testKubeConfig();
     await applyCrds(`${repoRoot}/crds`, ['ldapconnectors.scim-ldap.io', 'attributemappings.scim-ldap.io']);
     namespace = await createTestNamespace(kc, 'chart');
+    // Pod Security admission warns about every workload below the "restricted" standard.
+    await kubectl('label', 'namespace', namespace, 'pod-security.kubernetes.io/warn=restricted');
   });
   afterAll(async () => {
     for (const dir of temp) await rm(dir, { recursive: true, force: true });
@@ -54,18 +58,22 @@ describe('Helm chart', () => {
       reason: 'namespaced, one replica, no metrics',
       set: ['namespaced=true', 'replicaCount=1', 'metrics.enabled=false'],
     },
-  ])('renders manifests the API server accepts ($reason)', async ({ set }) => {
-    const manifests = await helm(
-      'template',
-      'scim',
-      CHART,
-      '--namespace',
-      namespace,
-      ...set.flatMap((s) => ['--set', s]),
-    );
-    const out = await kubectlStdin(manifests, 'apply', '--dry-run=server', '-n', namespace, '-f', '-');
-    expect(out).toContain('deployment.apps/scim created (server dry run)');
-  });
+  ])(
+    'renders manifests the API server accepts, at the restricted Pod Security level ($reason)',
+    async ({ set }) => {
+      const manifests = await helm(
+        'template',
+        'scim',
+        CHART,
+        '--namespace',
+        namespace,
+        ...set.flatMap((s) => ['--set', s]),
+      );
+      const out = await kubectlStdin(manifests, 'apply', '--dry-run=server', '-n', namespace, '-f', '-');
+      expect(out).toContain('deployment.apps/scim created (server dry run)');
+      expect(out).not.toContain('PodSecurity');
+    },
+  );
 
   it('refuses values outside its schema', async () => {
     await expect(helm('template', 'scim', CHART, '--set', 'replicaCount=0')).rejects.toThrow(/replicaCount/);
@@ -138,52 +146,29 @@ describe('Helm chart', () => {
       '2',
     ]);
     try {
-      await kc
-        .makeApiClient(CustomObjectsApi)
-        .createNamespacedCustomObject({
-          ...GROUP,
-          plural: 'ldapconnectors',
-          namespace,
-          body: testConnector('rbac'),
-        });
-      const core = kc.makeApiClient(CoreV1Api);
+      const crs = kc.makeApiClient(CustomObjectsApi);
+      const ref = { ...GROUP, plural: 'ldapconnectors', namespace };
+      await crs.createNamespacedCustomObject({ ...ref, body: testConnector('rbac') });
+      const connector = () =>
+        crs.getNamespacedCustomObject({ ...ref, name: 'rbac' }) as Promise<{
+          status?: { conditions?: unknown[] };
+        }>;
       await expect
-        .poll(
-          () =>
-            core.readNamespacedService({ name: 'rbac-scim', namespace }).then(
-              () => true,
-              () => false,
-            ),
-          { timeout: 30_000 },
-        )
-        .toBe(true);
-      await expect
-        .poll(
-          async () =>
-            (
-              (await kc
-                .makeApiClient(CustomObjectsApi)
-                .getNamespacedCustomObject({
-                  ...GROUP,
-                  plural: 'ldapconnectors',
-                  namespace,
-                  name: 'rbac',
-                })) as { status?: { conditions?: unknown[] } }
-            ).status?.conditions?.length,
-          { timeout: 30_000 },
-        )
+        .poll(async () => (await connector()).status?.conditions?.length, { timeout: 30_000 })
         .toBe(5);
-      expect(
-        await kubectl(
-          'get',
-          'lease',
-          'scim-ldap-operator',
-          '-n',
-          namespace,
-          '-o',
-          'jsonpath={.spec.holderIdentity}',
-        ),
-      ).toMatch(/-\d+$/);
+      const lease = ['lease', 'scim-ldap-operator', '-n', namespace, '-o', 'jsonpath={.spec.holderIdentity}'];
+      expect(await kubectl('get', ...lease)).toMatch(/-\d+$/);
+
+      // The listener it created meets the restricted standard too.
+      const listener = await kubectl('get', 'deployment', 'rbac-scim', '-n', namespace, '-o', 'yaml');
+      expect(await kubectlStdin(listener, 'apply', '--dry-run=server', '-f', '-')).not.toContain(
+        'PodSecurity',
+      );
+      // Argo CD's view of what the operator wrote: the listener cannot become available here (no kubelet).
+      expect(await argoCdHealth('LdapConnector', await connector())).toEqual({
+        status: 'Progressing',
+        message: expect.stringMatching(/^not ready: .*ListenerAvailable/),
+      });
     } finally {
       operator.process.kill('SIGTERM');
     }

@@ -35,3 +35,8 @@ export function helmBin(): string {
   if (!existsSync(bin)) throw new Error(`no helm under ${dir}: run scripts/bootstrap.sh, or set HELM`);
   return bin;
 }
+
+/** The Lua 5.1 interpreter Argo CD's health checks are written for ($LUA overrides). */
+export function luaBin(): string {
+  return process.env['LUA'] ?? 'lua5.1';
+}
