@@ -1,4 +1,6 @@
-# One image for both `scim-ldap operator` and `scim-ldap listener`.
+# One image for both `scim-ldap operator` and `scim-ldap listener`: production dependencies and the compiled
+# output only, on distroless Node 24, as a numeric non-root user (it writes no file, so a read-only root
+# filesystem suits it).
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -10,7 +12,9 @@ RUN npm run build && npm prune --omit=dev
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
 LABEL org.opencontainers.image.title="scim-ldap-operator" \
       org.opencontainers.image.description="SCIM 2.0 to LDAP provisioning for Linux logins governed by Microsoft Entra ID" \
-      org.opencontainers.image.licenses="Apache-2.0"
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.source="https://github.com/scim-ldap/scim-ldap-operator" \
+      org.opencontainers.image.version="0.1.0"
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
