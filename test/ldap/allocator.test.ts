@@ -46,9 +46,17 @@ describe('POSIX number allocation in slapd', () => {
 
   it('refuses when the range is exhausted', async () => {
     const allocate = createAllocator(open(), parseDn(slapd.baseDN));
-    expect(await allocate('uidNumber', 10000, 10003)).toBe(10003);
-    await expect(allocate('uidNumber', 10000, 10003)).rejects.toThrow(
-      'the range [10000, 10003] is exhausted',
+    expect(await allocate('uidNumber', 10000, 10002)).toBe(10000);
+    expect(await allocate('uidNumber', 10000, 10002)).toBe(10002);
+    await expect(allocate('uidNumber', 10000, 10002)).rejects.toThrow(
+      'the range [10000, 10002] is exhausted',
     );
+  });
+
+  it('keeps one counter per range: a higher range of the attribute does not exhaust a lower one', async () => {
+    const allocate = createAllocator(open(), parseDn(slapd.baseDN));
+    expect(await allocate('gidNumber', 100000, 199999)).toBe(100000);
+    expect(await allocate('gidNumber', 40000, 40009)).toBe(40000);
+    expect(await allocate('gidNumber', 100000, 199999)).toBe(100001);
   });
 });
