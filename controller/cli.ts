@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { checkCommand } from './check-command.ts';
 import { listenerCommand } from './listener-command.ts';
 import { operatorCommand } from './operator-command.ts';
 import { previewCommand } from './preview-command.ts';
@@ -33,6 +34,10 @@ const commands: Record<string, Command> = {
   preview: {
     summary: 'print the LDIF a mapping would write for a SCIM user, without a directory',
     run: (args, io) => previewCommand(args, io.out, io.err),
+  },
+  check: {
+    summary: 'test the directory bind, base DN, schema, token and SCIM endpoint of each connector',
+    run: (args, io) => checkCommand(args, io.out, io.err),
   },
   version: {
     summary: 'print the version',

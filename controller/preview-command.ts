@@ -1,11 +1,11 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadResources, parseDocument, type SourceText } from './config/load.ts';
+import { loadResources, parseDocument } from './config/load.ts';
 import { ConfigError } from './config/validate.ts';
 import { LdifSyntaxError, parseLdif } from './core/ldap/ldif.ts';
 import { MappingError } from './core/mapping/to-ldap.ts';
 import { systemContext } from './listener/context.ts';
+import { readSources } from './listener/files.ts';
 import { renderPreview } from './listener/preview.ts';
 
 export const PREVIEW_USAGE = `Usage: scim-ldap preview -f <file or dir>... --user <scim-user.json> [--existing <entry.ldif>] [--connector <name>]
@@ -13,20 +13,6 @@ export const PREVIEW_USAGE = `Usage: scim-ldap preview -f <file or dir>... --use
 Prints, as LDIF, the entry the listener would create for a SCIM user (or, with --existing, the modifications it
 would send), without contacting any directory.
 `;
-
-async function yamlSources(paths: readonly string[]): Promise<SourceText[]> {
-  const sources: SourceText[] = [];
-  for (const path of paths) {
-    if ((await stat(path)).isDirectory()) {
-      const names = (await readdir(path)).filter((n) => /\.ya?ml$/.test(n)).sort();
-      for (const name of names)
-        sources.push({ name: join(path, name), text: await readFile(join(path, name), 'utf8') });
-    } else {
-      sources.push({ name: path, text: await readFile(path, 'utf8') });
-    }
-  }
-  return sources;
-}
 
 /** `scim-ldap preview`: exit 0 with LDIF, 1 with the positioned error of an invalid mapping, 2 on bad usage. */
 export async function previewCommand(
@@ -59,7 +45,7 @@ export async function previewCommand(
     return 2;
   }
   try {
-    const resources = loadResources(await yamlSources(values.file));
+    const resources = loadResources(await readSources(values.file));
     const user = parseDocument({ name: values.user, text: await readFile(values.user, 'utf8') });
     const existing = values.existing ? parseLdif(await readFile(values.existing, 'utf8'))[0] : undefined;
     if (values.existing && !existing) throw new LdifSyntaxError(`${values.existing} holds no entry`, 1);

@@ -1,17 +1,16 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
 import { watch } from 'chokidar';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type ConnectorEndpoint } from '../adapters/http/app.ts';
 import { createAllocator } from '../adapters/ldap/allocator.ts';
 import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
-import type { SourceText } from '../config/load.ts';
+import { readSubschema } from '../adapters/ldap/subschema.ts';
 import { directoryAttributes } from '../core/scim/discovery.ts';
 import type { Logger } from '../log.ts';
-import { type ConnectorConfig, loadListenerConfig, type MountedSecrets } from './config.ts';
+import type { ConnectorConfig } from './config.ts';
 import { systemContext } from './context.ts';
 import { createExportMark } from './export-mark.ts';
+import { loadListenerFiles } from './files.ts';
 import { createGroupService } from './groups.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { certificateFingerprint, selfSignedCertificate } from './tls.ts';
@@ -51,58 +50,6 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
-// Kubernetes mounts ConfigMaps and Secrets as symlinks into a `..data` folder that it swaps atomically;
-// reading the visible names (and skipping dot entries) always sees one consistent version.
-async function readSources(paths: readonly string[]): Promise<SourceText[]> {
-  const sources: SourceText[] = [];
-  for (const path of paths) {
-    if ((await stat(path)).isDirectory()) {
-      const names = (await readdir(path)).filter((n) => !n.startsWith('.') && /\.ya?ml$/.test(n)).sort();
-      for (const name of names)
-        sources.push({ name: join(path, name), text: await readFile(join(path, name), 'utf8') });
-    } else {
-      sources.push({ name: path, text: await readFile(path, 'utf8') });
-    }
-  }
-  return sources;
-}
-
-async function readMountedSecrets(dir: string | undefined): Promise<MountedSecrets> {
-  const secrets = new Map<string, Record<string, string>>();
-  if (!dir) return secrets;
-  for (const name of (await readdir(dir)).filter((n) => !n.startsWith('.'))) {
-    if (!(await stat(join(dir, name))).isDirectory()) continue;
-    const values: Record<string, string> = {};
-    for (const key of (await readdir(join(dir, name))).filter((k) => !k.startsWith('.')))
-      values[key] = await readFile(join(dir, name, key), 'utf8');
-    secrets.set(name, values);
-  }
-  return secrets;
-}
-
-async function loadConfig(options: ListenerOptions): Promise<ConnectorConfig[]> {
-  return loadListenerConfig(await readSources(options.files), await readMountedSecrets(options.secretsDir));
-}
-
-async function subschemaAttributes(directory: Directory, names: readonly string[]) {
-  try {
-    const [root] = await directory.search('', {
-      scope: 'base',
-      filter: '(objectClass=*)',
-      attributes: ['subschemaSubentry'],
-    });
-    const subschema = root?.attributes['subschemaSubentry']?.[0] ?? 'cn=Subschema';
-    const [entry] = await directory.search(subschema, {
-      scope: 'base',
-      filter: '(objectClass=subschema)',
-      attributes: ['attributeTypes'],
-    });
-    return directoryAttributes(names, entry?.attributes['attributeTypes'] ?? []);
-  } catch {
-    return directoryAttributes(names, []);
-  }
-}
-
 function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runtime {
   const directories: Directory[] = [];
   const marks: ReturnType<typeof createExportMark>[] = [];
@@ -134,14 +81,17 @@ function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runt
       onEvent: counted(metrics.userEvent(config.name)),
       memberships: groups.userChanged,
     });
-    let attributes: ReturnType<typeof subschemaAttributes> | undefined;
+    let attributes: Promise<ReturnType<typeof directoryAttributes>> | undefined;
     return {
       name: config.name,
       token: config.token,
       users,
       groups,
       directoryAttributes: () => {
-        attributes ??= subschemaAttributes(directory, config.set.connector.spec.user.attributes);
+        attributes ??= readSubschema(directory).then(
+          (schema) => directoryAttributes(config.set.connector.spec.user.attributes, schema.attributeTypes),
+          () => directoryAttributes(config.set.connector.spec.user.attributes, []),
+        );
         return attributes;
       },
     };
@@ -158,7 +108,7 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   if (options.insecureHttp && !isLoopback(options.host)) {
     throw new Error(`--insecure-http serves plain HTTP only on a loopback address, not ${options.host}`);
   }
-  const configs = await loadConfig(options);
+  const configs = await loadListenerFiles(options.files, options.secretsDir);
   const metrics = createMetrics();
   let runtime = runtimeFor(configs, metrics);
 
@@ -191,7 +141,7 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   async function reload(): Promise<boolean> {
     let next: Runtime;
     try {
-      next = runtimeFor(await loadConfig(options), metrics);
+      next = runtimeFor(await loadListenerFiles(options.files, options.secretsDir), metrics);
     } catch (error) {
       logger.error(
         { err: { message: (error as Error).message } },

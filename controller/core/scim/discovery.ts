@@ -1,3 +1,4 @@
+import { definitionNames } from '../ldap/schema.ts';
 import { MAX_PAGE_SIZE } from './list.ts';
 import {
   type AttributeDefinition,
@@ -143,9 +144,7 @@ export function directoryAttributes(
   const single = new Set<string>();
   for (const definition of attributeTypes) {
     if (!/\bSINGLE-VALUE\b/.test(definition)) continue;
-    const nameList = /\bNAME\s+(\(([^)]*)\)|'([^']*)')/.exec(definition);
-    const found = nameList ? ((nameList[2] ?? nameList[3] ?? '').match(/[^\s']+/g) ?? []) : [];
-    for (const name of found) single.add(name.toLowerCase());
+    for (const name of definitionNames(definition)) single.add(name.toLowerCase());
   }
   return names.map((name) => ({ name, multiValued: !single.has(name.toLowerCase()) }));
 }
