@@ -70,4 +70,20 @@ describe('Linux hosts follow Entra groups through nslcd', () => {
     expect(await nslcd.getent('group', 'linux-admins')).toMatch(/:ann,bob$/);
     expect(await nslcd.login('bob', passwords.bob)).toBe(true);
   });
+
+  it('locks out a user Entra disables, and lets them in again when Entra re-enables them', async () => {
+    const ann = await listener.scim(
+      'GET',
+      `/scim/Users?filter=${encodeURIComponent('userName eq "ann@example.org"')}`,
+    );
+    const setActive = (value: string) =>
+      listener.scim('PATCH', `/scim/Users/${ann.body.Resources[0].id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: 'Replace', path: 'active', value }],
+      });
+    expect((await setActive('False')).status).toBe(204);
+    expect(await nslcd.login('ann', passwords.ann)).toBe(false);
+    expect((await setActive('True')).status).toBe(204);
+    expect(await nslcd.login('ann', passwords.ann)).toBe(true);
+  });
 });
