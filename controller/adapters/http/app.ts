@@ -245,6 +245,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // Our onResponse hook logs one line per request, without URLs (filters carry user names).
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    // A URL that does not decode (a stray %ff) fails before routing: still a SCIM Error for the client.
+    frameworkErrors: (_error, _request, reply) =>
+      sendError(
+        reply,
+        new ScimError(
+          { status: 400, scimType: 'invalidSyntax' },
+          'the request URL is not validly percent-encoded',
+        ),
+      ),
   });
   // Entra sends application/scim+json, other clients application/json; a DELETE may carry the type and no body.
   app.removeContentTypeParser('application/json');
