@@ -25,6 +25,10 @@ export interface Slapd {
   dir: string;
   pid: number;
   stop(): Promise<void>;
+  /** kill -9, keeping the data: a crash. */
+  kill(): Promise<void>;
+  /** Starts slapd again on the same data and ports, after kill(). */
+  restart(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -133,9 +137,10 @@ async function answersRootDse(url: string): Promise<boolean> {
 async function launch(
   dir: string,
   ldapiPath: string,
+  ports?: { port: number; tlsPort: number },
 ): Promise<{ server: ServerProcess; port: number; tlsPort: number }> {
-  const port = await freePort();
-  const tlsPort = await freePort();
+  const port = ports?.port ?? (await freePort());
+  const tlsPort = ports?.tlsPort ?? (await freePort());
   const urls = `ldap://127.0.0.1:${port}/ ldaps://127.0.0.1:${tlsPort}/ ldapi://${encodeURIComponent(ldapiPath)}`;
   // -d 0 keeps slapd in the foreground, so it is our child and we stop it by its PID.
   const server = startProcess(
@@ -172,10 +177,18 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
       if (attempt === 3) throw error;
     }
   }
-  const { server, port, tlsPort } = started;
+  const { port, tlsPort } = started;
+  let server = started.server;
   const stop = async (): Promise<void> => {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
+  };
+  const kill = async (): Promise<void> => {
+    server.child.kill('SIGKILL');
+    await server.exited;
+  };
+  const restart = async (): Promise<void> => {
+    server = (await launch(dir, ldapiPath, { port, tlsPort })).server;
   };
   return {
     baseDN,
@@ -188,6 +201,8 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     dir,
     pid: server.child.pid ?? -1,
     stop,
+    kill,
+    restart,
     [Symbol.asyncDispose]: stop,
   };
 }
