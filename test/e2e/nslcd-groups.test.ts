@@ -86,4 +86,15 @@ describe('Linux hosts follow Entra groups through nslcd', () => {
     expect((await setActive('True')).status).toBe(204);
     expect(await nslcd.login('ann', passwords.ann)).toBe(true);
   });
+
+  it('forgets a user Entra deletes: unknown to getent, refused at login', async () => {
+    const bob = await listener.scim(
+      'GET',
+      `/scim/Users?filter=${encodeURIComponent('userName eq "bob@example.org"')}`,
+    );
+    expect((await listener.scim('DELETE', `/scim/Users/${bob.body.Resources[0].id}`)).status).toBe(204);
+    expect(await nslcd.getent('passwd', 'bob')).toBeNull();
+    expect(await nslcd.getent('group', 'linux-admins')).toMatch(/:ann$/);
+    expect(await nslcd.login('bob', passwords.bob)).toBe(false);
+  });
 });
