@@ -61,7 +61,13 @@ describe('operator leader election', () => {
       body: testConnector('first'),
     });
     await expect.poll(() => hasChildren('first'), { timeout: 30_000 }).toBe(true);
-    for (const r of replicas) expect((await fetch(`http://127.0.0.1:${r.health}/readyz`)).status).toBe(200);
+    // The standby may still be starting its health server on a loaded machine.
+    const ready = (port: number) =>
+      fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      );
+    for (const r of replicas) await expect.poll(() => ready(r.health), { timeout: 30_000 }).toBe(200);
     expect(await (await fetch(`http://127.0.0.1:${replicas[0]?.health}/metrics`)).text()).toContain(
       'scim_ldap_operator_',
     );
