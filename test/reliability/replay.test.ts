@@ -62,87 +62,91 @@ describe('an initial cycle through two listener replicas, with crashes', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it(`provisions ${USERS} users exactly once each, with unique uidNumbers`, async () => {
-    const alive = new Set(replicas);
-    const outcomes = { created: 0, adopted: 0, retries: 0, unavailable: 0 };
-    const call = async (index: number, method: string, path: string, body?: unknown) => {
-      for (let attempt = 0; ; attempt++) {
-        const replica = [...alive][(index + attempt) % alive.size] as Replica;
-        try {
-          const response = await fetch(`${replica.url}${path}`, {
-            method,
-            headers,
-            ...(body ? { body: JSON.stringify(body) } : {}),
-          });
-          const text = await response.text();
-          if (response.status < 500)
-            return { status: response.status, body: text ? JSON.parse(text) : undefined };
-          expect(response.status).toBe(503);
-          expect(response.headers.get('retry-after')).toBeTruthy();
-          outcomes.unavailable++;
-        } catch {
-          // The replica is gone (or going): Entra's retry reaches another one.
+  it(
+    `provisions ${USERS} users exactly once each, with unique uidNumbers`,
+    async () => {
+      const alive = new Set(replicas);
+      const outcomes = { created: 0, adopted: 0, retries: 0, unavailable: 0 };
+      const call = async (index: number, method: string, path: string, body?: unknown) => {
+        for (let attempt = 0; ; attempt++) {
+          const replica = [...alive][(index + attempt) % alive.size] as Replica;
+          try {
+            const response = await fetch(`${replica.url}${path}`, {
+              method,
+              headers,
+              ...(body ? { body: JSON.stringify(body) } : {}),
+            });
+            const text = await response.text();
+            if (response.status < 500)
+              return { status: response.status, body: text ? JSON.parse(text) : undefined };
+            expect(response.status).toBe(503);
+            expect(response.headers.get('retry-after')).toBeTruthy();
+            outcomes.unavailable++;
+          } catch {
+            // The replica is gone (or going): Entra's retry reaches another one.
+          }
+          outcomes.retries++;
+          await sleep(100);
         }
-        outcomes.retries++;
-        await sleep(100);
-      }
-    };
-    const provision = async (i: number) => {
-      const userName = `user${i}@example.org`;
-      const lookup = await call(
-        i,
-        'GET',
-        `/scim/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`,
+      };
+      const provision = async (i: number) => {
+        const userName = `user${i}@example.org`;
+        const lookup = await call(
+          i,
+          'GET',
+          `/scim/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`,
+        );
+        expect(lookup.status).toBe(200);
+        if (lookup.body.totalResults === 1) {
+          outcomes.adopted++;
+          return;
+        }
+        const created = await call(i, 'POST', '/scim/Users', {
+          userName,
+          displayName: `User ${i}`,
+          name: { familyName: `User${i}` },
+        });
+        // 409: an earlier attempt wrote it and its answer was lost in the crash; Entra's next lookup finds it.
+        expect([201, 409]).toContain(created.status);
+        if (created.status === 201) outcomes.created++;
+        else outcomes.adopted++;
+      };
+
+      let next = 0;
+      const faults = (async () => {
+        while (next < USERS / 3) await sleep(10);
+        const victim = replicas[0] as Replica;
+        victim.server.child.kill('SIGKILL');
+        alive.delete(victim);
+        while (next < (2 * USERS) / 3) await sleep(10);
+        await slapd.kill();
+        await sleep(1000);
+        await slapd.restart();
+      })();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < USERS) await provision(next++);
+        }),
       );
-      expect(lookup.status).toBe(200);
-      if (lookup.body.totalResults === 1) {
-        outcomes.adopted++;
-        return;
-      }
-      const created = await call(i, 'POST', '/scim/Users', {
-        userName,
-        displayName: `User ${i}`,
-        name: { familyName: `User${i}` },
+      await faults;
+
+      const ldap = new Client({ url: slapd.ldapUrl, timeout: 30_000 });
+      await ldap.bind(slapd.adminDN, slapd.adminPassword);
+      const { searchEntries } = await ldap.search(`ou=people,${slapd.baseDN}`, {
+        filter: '(uid=user*)',
+        attributes: ['uid', 'uidNumber'],
+        paged: true,
       });
-      // 409: an earlier attempt wrote it and its answer was lost in the crash; Entra's next lookup finds it.
-      expect([201, 409]).toContain(created.status);
-      if (created.status === 201) outcomes.created++;
-      else outcomes.adopted++;
-    };
-
-    let next = 0;
-    const faults = (async () => {
-      while (next < USERS / 3) await sleep(10);
-      const victim = replicas[0] as Replica;
-      victim.server.child.kill('SIGKILL');
-      alive.delete(victim);
-      while (next < (2 * USERS) / 3) await sleep(10);
-      await slapd.kill();
-      await sleep(1000);
-      await slapd.restart();
-    })();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < USERS) await provision(next++);
-      }),
-    );
-    await faults;
-
-    const ldap = new Client({ url: slapd.ldapUrl, timeout: 30_000 });
-    await ldap.bind(slapd.adminDN, slapd.adminPassword);
-    const { searchEntries } = await ldap.search(`ou=people,${slapd.baseDN}`, {
-      filter: '(uid=user*)',
-      attributes: ['uid', 'uidNumber'],
-      paged: true,
-    });
-    await ldap.unbind();
-    const uids = searchEntries.map((e) => String(e['uid']));
-    const numbers = searchEntries.map((e) => String(e['uidNumber']));
-    expect(new Set(uids).size).toBe(USERS);
-    expect(uids).toHaveLength(USERS);
-    expect(new Set(numbers).size).toBe(USERS);
-    expect(outcomes.created + outcomes.adopted).toBe(USERS);
-    // The faults happened under load: some requests failed over.
-    expect(outcomes.retries).toBeGreaterThan(0);
-  });
+      await ldap.unbind();
+      const uids = searchEntries.map((e) => String(e['uid']));
+      const numbers = searchEntries.map((e) => String(e['uidNumber']));
+      expect(new Set(uids).size).toBe(USERS);
+      expect(uids).toHaveLength(USERS);
+      expect(new Set(numbers).size).toBe(USERS);
+      expect(outcomes.created + outcomes.adopted).toBe(USERS);
+      // The faults happened under load: some requests failed over.
+      expect(outcomes.retries).toBeGreaterThan(0);
+    },
+    Math.max(60_000, USERS * 30),
+  );
 });
