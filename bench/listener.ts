@@ -4,13 +4,12 @@
 //  2. matching-GET latency (p50/p99) with 100,000 users in the directory;
 //  3. the listener's resident memory with those 100,000 users.
 // Run: node bench/listener.ts [creates] [directory users]
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { contosoMappings, manifests, TOKEN } from '../test/support/listener.ts';
-import { freePort } from '../test/support/ports.ts';
+import { contosoMappings, manifests, spawnListener, TOKEN } from '../test/support/listener.ts';
 import { type Slapd, startSlapd } from '../test/support/slapd.ts';
 
 const run = promisify(execFile);
@@ -52,49 +51,11 @@ loginShell: /bin/bash
 `;
 }
 
-async function startListenerProcess(
-  dir: string,
-): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env['BENCH_PROFILE']
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`]
-        : []),
-      join(root, 'controller', 'cli.ts'),
-      'listener',
-      '-f',
-      dir,
-      '--insecure-http',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-    },
-  );
-  const url = `http://127.0.0.1:${port}/scim`;
-  for (let i = 0; i < 200; i++) {
-    if (
-      await fetch(`http://127.0.0.1:${port}/healthz`)
-        .then((r) => r.ok)
-        .catch(() => false)
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url,
-    pid: child.pid ?? 0,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
+/** The listener process, with a CPU profile when BENCH_PROFILE names a folder; its SCIM root and PID. */
+async function startListenerProcess(dir: string) {
+  const profile = process.env['BENCH_PROFILE'];
+  const listener = await spawnListener(dir, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []);
+  return { url: `${listener.url}/scim`, pid: listener.child.pid ?? 0, stop: listener.stop };
 }
 
 const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' };

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,8 @@ import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubern
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
-import { contosoMappings, manifests, TOKEN } from '../support/listener.ts';
+import { contosoMappings, manifests, spawnListener, TOKEN } from '../support/listener.ts';
+import { spawnOperator } from '../support/operator.ts';
 import { repoRoot } from '../support/paths.ts';
 import { freePort } from '../support/ports.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
@@ -87,25 +88,16 @@ describe('operator', () => {
       namespace,
       body: mapping(contoso().m),
     });
-    operator = spawn(
-      process.execPath,
-      [
-        join(repoRoot, 'controller', 'cli.ts'),
-        'operator',
-        '--namespace',
-        namespace,
-        '--resync-seconds',
-        '1',
-        '--certificate-days',
-        '0.0001',
-        '--image',
-        'scim-ldap-operator:test',
-      ],
-      {
-        env: { ...process.env, KUBECONFIG: inject('kubeconfig'), LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+    ({ process: operator } = await spawnOperator(inject('kubeconfig'), [
+      '--namespace',
+      namespace,
+      '--resync-seconds',
+      '1',
+      '--certificate-days',
+      '0.0001',
+      '--image',
+      'scim-ldap-operator:test',
+    ]));
   });
   afterAll(async () => {
     operator?.kill('SIGTERM');
@@ -335,37 +327,9 @@ describe('operator', () => {
   it('shows what a listener process provisions: users in the directory and the last export', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'operator-listener-'));
     await writeFile(join(dir, 'ldap.yaml'), manifests(slapd));
-    const port = await freePort();
-    const listener = spawn(
-      process.execPath,
-      [
-        join(repoRoot, 'controller', 'cli.ts'),
-        'listener',
-        '-f',
-        dir,
-        '--insecure-http',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port),
-      ],
-      {
-        env: { ...process.env, LOG_LEVEL: 'error' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+    const listener = await spawnListener(dir);
     try {
-      await expect
-        .poll(
-          () =>
-            fetch(`http://127.0.0.1:${port}/healthz`).then(
-              (r) => r.ok,
-              () => false,
-            ),
-          { timeout: 30_000 },
-        )
-        .toBe(true);
-      const created = await fetch(`http://127.0.0.1:${port}/scim/Users`, {
+      const created = await fetch(`${listener.url}/scim/Users`, {
         method: 'POST',
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
         body: JSON.stringify({
@@ -385,7 +349,7 @@ describe('operator', () => {
         /^ldap\s+False\s+Reachable\s+2\s+\d{4}-\d\d-\d\dT\S+\s+\d{4}-\d\d-\d\dT\S+\s+\d+s$/,
       );
     } finally {
-      listener.kill('SIGTERM');
+      await listener.stop();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -4,10 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manifests, TOKEN } from '../support/listener.ts';
-import { repoRoot } from '../support/paths.ts';
-import { freePort } from '../support/ports.ts';
-import { type ServerProcess, startProcess, waitUntilReady } from '../support/process.ts';
+import { type ListenerProcess, manifests, spawnListener, TOKEN } from '../support/listener.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
 
 // CI size; REPLAY_USERS=20000 for the full run.
@@ -15,49 +12,22 @@ const USERS = Number(process.env['REPLAY_USERS'] ?? 300);
 const CONCURRENCY = 8;
 const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' };
 
-interface Replica {
-  url: string;
-  server: ServerProcess;
-}
-
-async function startReplica(dir: string): Promise<Replica> {
-  const port = await freePort();
-  const server = startProcess(
-    process.execPath,
-    [
-      join(repoRoot, 'controller', 'cli.ts'),
-      'listener',
-      '-f',
-      dir,
-      '--insecure-http',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
-    join(dir, `listener-${port}.log`),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(server, 'listener', async () => (await fetch(`${url}/healthz`)).ok, 30_000);
-  return { url, server };
-}
-
 // An Entra initial cycle against two listener replicas, with kill -9 of one replica and of slapd (restarted)
 // in the middle. The client behaves as Entra does: lookup, then POST; a failed request (connection error,
 // 5xx) is retried on a replica that answers.
 describe('an initial cycle through two listener replicas, with crashes', () => {
   let slapd: Slapd;
   let dir: string;
-  const replicas: Replica[] = [];
+  const replicas: ListenerProcess[] = [];
 
   beforeAll(async () => {
     slapd = await startSlapd();
     dir = await mkdtemp(join(tmpdir(), 'replay-'));
     await writeFile(join(dir, 'ldap.yaml'), manifests(slapd));
-    replicas.push(await startReplica(dir), await startReplica(dir));
+    replicas.push(await spawnListener(dir), await spawnListener(dir));
   }, 60_000);
   afterAll(async () => {
-    for (const r of replicas) await r.server.stop();
+    for (const r of replicas) await r.stop();
     await slapd?.stop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -69,7 +39,7 @@ describe('an initial cycle through two listener replicas, with crashes', () => {
       const outcomes = { created: 0, adopted: 0, retries: 0, unavailable: 0 };
       const call = async (index: number, method: string, path: string, body?: unknown) => {
         for (let attempt = 0; ; attempt++) {
-          const replica = [...alive][(index + attempt) % alive.size] as Replica;
+          const replica = [...alive][(index + attempt) % alive.size] as ListenerProcess;
           try {
             const response = await fetch(`${replica.url}${path}`, {
               method,
@@ -115,8 +85,8 @@ describe('an initial cycle through two listener replicas, with crashes', () => {
       let next = 0;
       const faults = (async () => {
         while (next < USERS / 3) await sleep(10);
-        const victim = replicas[0] as Replica;
-        victim.server.child.kill('SIGKILL');
+        const victim = replicas[0] as ListenerProcess;
+        victim.child.kill('SIGKILL');
         alive.delete(victim);
         while (next < (2 * USERS) / 3) await sleep(10);
         await slapd.kill();

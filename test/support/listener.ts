@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { type RunningListener, startListener } from '../../controller/listener/server.ts';
+import { repoRoot } from './paths.ts';
+import { freePort } from './ports.ts';
+import { type ServerProcess, startProcess, waitUntilReady } from './process.ts';
 import type { Slapd } from './slapd.ts';
 
 export const TOKEN = 'test-token-0123456789';
@@ -111,4 +114,36 @@ export async function startTestListener(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface ListenerProcess extends ServerProcess {
+  /** http://127.0.0.1:<port>, the listener's root. */
+  url: string;
+}
+
+/**
+ * `scim-ldap listener` as its own process (plain HTTP on loopback) on the manifests in a folder, ready when it
+ * returns; its log goes to the folder. `nodeArgs` go to node itself (a CPU profile, for instance).
+ */
+export async function spawnListener(dir: string, nodeArgs: readonly string[] = []): Promise<ListenerProcess> {
+  const port = await freePort();
+  const server = startProcess(
+    process.execPath,
+    [
+      ...nodeArgs,
+      join(repoRoot, 'controller', 'cli.ts'),
+      'listener',
+      '-f',
+      dir,
+      '--insecure-http',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
+    join(dir, `listener-${port}.log`),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(server, 'listener', async () => (await fetch(`${url}/healthz`)).ok, 30_000);
+  return { ...server, url };
 }
