@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { parseArgs } from 'node:util';
 import { DirectoryError, type DirectoryOptions, openDirectory } from './adapters/ldap/directory.ts';
 import { readSubschema } from './adapters/ldap/subschema.ts';
+import { commandArgs } from './command-args.ts';
 import { ConfigError } from './config/validate.ts';
 import { formatDn } from './core/ldap/dn.ts';
 import { CONNECTION_FAILED, LDAP_RESULT_TO_SCIM } from './core/ldap/result-codes.ts';
@@ -162,26 +162,20 @@ export async function checkCommand(
   out: (t: string) => void,
   err: (t: string) => void,
 ): Promise<number> {
-  let values: { file?: string[]; secrets?: string; url?: string; ca?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        file: { type: 'string', short: 'f', multiple: true },
-        secrets: { type: 'string' },
-        url: { type: 'string' },
-        ca: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    err(`scim-ldap check: ${(error as Error).message}\n\n${CHECK_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    out(CHECK_USAGE);
-    return 0;
-  }
+  const values = commandArgs(
+    'check',
+    CHECK_USAGE,
+    args,
+    {
+      file: { type: 'string', short: 'f', multiple: true },
+      secrets: { type: 'string' },
+      url: { type: 'string' },
+      ca: { type: 'string' },
+    },
+    out,
+    err,
+  );
+  if (typeof values === 'number') return values;
   if (!values.file?.length) {
     err(`scim-ldap check: -f is required\n\n${CHECK_USAGE}`);
     return 2;

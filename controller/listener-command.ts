@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { commandArgs } from './command-args.ts';
 import { ConfigError } from './config/validate.ts';
 import { startListener } from './listener/server.ts';
 import { createLogger } from './log.ts';
@@ -16,34 +16,21 @@ export async function listenerCommand(
   out: (t: string) => void,
   err: (t: string) => void,
 ): Promise<number> {
-  let values: {
-    file?: string[];
-    secrets?: string;
-    host?: string;
-    port?: string;
-    'insecure-http'?: boolean;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        file: { type: 'string', short: 'f', multiple: true },
-        secrets: { type: 'string' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'insecure-http': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    err(`scim-ldap listener: ${(error as Error).message}\n\n${LISTENER_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    out(LISTENER_USAGE);
-    return 0;
-  }
+  const values = commandArgs(
+    'listener',
+    LISTENER_USAGE,
+    args,
+    {
+      file: { type: 'string', short: 'f', multiple: true },
+      secrets: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'insecure-http': { type: 'boolean' },
+    },
+    out,
+    err,
+  );
+  if (typeof values === 'number') return values;
   const port = values.port === undefined ? undefined : Number(values.port);
   if (
     !values.file?.length ||

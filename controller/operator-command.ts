@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { reuseConnections } from './adapters/k8s/client.ts';
 import { electLeader } from './adapters/k8s/lease.ts';
+import { commandArgs } from './command-args.ts';
 import { createLogger } from './log.ts';
 import { startOperator } from './operator/controller.ts';
 import { createOperatorMetrics, type OperatorMetrics } from './operator/metrics.ts';
@@ -31,38 +31,23 @@ export async function operatorCommand(
   out: (t: string) => void,
   err: (t: string) => void,
 ): Promise<number> {
-  let values: {
-    namespace?: string;
-    image?: string;
-    'resync-seconds'?: string;
-    'certificate-days'?: string;
-    'health-port'?: string;
-    'no-leader-elect'?: boolean;
-    'lease-namespace'?: string;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        namespace: { type: 'string' },
-        image: { type: 'string' },
-        'resync-seconds': { type: 'string' },
-        'certificate-days': { type: 'string' },
-        'health-port': { type: 'string' },
-        'no-leader-elect': { type: 'boolean' },
-        'lease-namespace': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    err(`scim-ldap operator: ${(error as Error).message}\n\n${OPERATOR_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    out(OPERATOR_USAGE);
-    return 0;
-  }
+  const values = commandArgs(
+    'operator',
+    OPERATOR_USAGE,
+    args,
+    {
+      namespace: { type: 'string' },
+      image: { type: 'string' },
+      'resync-seconds': { type: 'string' },
+      'certificate-days': { type: 'string' },
+      'health-port': { type: 'string' },
+      'no-leader-elect': { type: 'boolean' },
+      'lease-namespace': { type: 'string' },
+    },
+    out,
+    err,
+  );
+  if (typeof values === 'number') return values;
   const kc = reuseConnections(new KubeConfig());
   kc.loadFromDefault();
   const logger = createLogger();

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { commandArgs } from './command-args.ts';
 import { loadResources, parseDocument } from './config/load.ts';
 import { ConfigError } from './config/validate.ts';
 import { LdifSyntaxError, parseLdif } from './core/ldap/ldif.ts';
@@ -20,26 +20,20 @@ export async function previewCommand(
   out: (t: string) => void,
   err: (t: string) => void,
 ): Promise<number> {
-  let values: { file?: string[]; user?: string; existing?: string; connector?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        file: { type: 'string', short: 'f', multiple: true },
-        user: { type: 'string' },
-        existing: { type: 'string' },
-        connector: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    err(`scim-ldap preview: ${(error as Error).message}\n\n${PREVIEW_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    out(PREVIEW_USAGE);
-    return 0;
-  }
+  const values = commandArgs(
+    'preview',
+    PREVIEW_USAGE,
+    args,
+    {
+      file: { type: 'string', short: 'f', multiple: true },
+      user: { type: 'string' },
+      existing: { type: 'string' },
+      connector: { type: 'string' },
+    },
+    out,
+    err,
+  );
+  if (typeof values === 'number') return values;
   if (!values.file?.length || !values.user) {
     err(`scim-ldap preview: -f and --user are required\n\n${PREVIEW_USAGE}`);
     return 2;
