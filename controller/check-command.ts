@@ -48,25 +48,26 @@ function describeError(error: unknown): string {
 }
 
 /** The object classes and attributes a connector writes: its own, its groups', and what Disable sets. */
+const MEMBER_ATTRIBUTES = {
+  posixGroup: ['memberUid'],
+  groupOfNames: ['member'],
+  rfc2307bis: ['member', 'memberUid'],
+};
+
 function schemaNeeds(config: ConnectorConfig) {
   const spec = config.set.connector.spec;
-  const memberAttributes = {
-    posixGroup: ['memberUid'],
-    groupOfNames: ['member'],
-    rfc2307bis: ['member', 'memberUid'],
-  };
   const attributes = [
     ...config.set.attributes.map((m) => m.target),
     ...config.set.exposed,
     ...config.groups.attributes.map((m) => m.target),
-    ...memberAttributes[spec.group.style],
+    ...MEMBER_ATTRIBUTES[spec.group.style],
     ...Object.keys(spec.deprovisioning.disable.set),
   ].filter((name) => name !== 'objectClass');
+  // One of each attribute, names being case-insensitive.
+  const unique = new Map(attributes.map((a) => [a.toLowerCase(), a]));
   return {
     objectClasses: [...new Set([...config.set.objectClasses, ...config.groups.objectClasses])],
-    attributes: [...new Set(attributes.map((a) => a.toLowerCase()))].map(
-      (lower) => attributes.find((a) => a.toLowerCase() === lower) as string,
-    ),
+    attributes: [...unique.values()],
   };
 }
 
