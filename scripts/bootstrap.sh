@@ -39,22 +39,25 @@ ensure_slapd() {
   if pgrep -x slapd >/dev/null 2>&1 && [ -f /etc/init.d/slapd ]; then $sudo /etc/init.d/slapd stop >/dev/null 2>&1 || true; fi
 }
 
-# nslcd and pamtester for the Linux login tests. Installing libpam-ldapd rewrites /etc/pam.d/common-* (and the
-# tests must find /etc as the machine had it), so pam.d and nsswitch.conf are put back exactly afterwards.
+# nslcd, pamtester and sshd for the Linux login tests. Installing libpam-ldapd rewrites /etc/pam.d/common-*
+# (and the tests must find /etc as the machine had it), so pam.d and nsswitch.conf are put back exactly
+# afterwards; the sshd test brings its own pam.d and nsswitch.conf in a mount namespace.
 ensure_nslcd() {
-  if command -v nslcd >/dev/null 2>&1 && command -v pamtester >/dev/null 2>&1 && [ -e /lib/x86_64-linux-gnu/libnss_ldap.so.2 ]; then return; fi
-  log "installing nslcd, libnss-ldapd, libpam-ldapd and pamtester (Debian packages), keeping /etc/pam.d as it is"
+  if command -v nslcd >/dev/null 2>&1 && command -v pamtester >/dev/null 2>&1 && [ -x /usr/sbin/sshd ] \
+    && [ -e /lib/x86_64-linux-gnu/libnss_ldap.so.2 ]; then return; fi
+  log "installing nslcd, libnss-ldapd, libpam-ldapd, pamtester and openssh-server (Debian packages), keeping /etc/pam.d as it is"
   local sudo="" backup
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   backup="$(mktemp -d)"
   $sudo cp -a /etc/pam.d /etc/nsswitch.conf "$backup/"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends nslcd libnss-ldapd libpam-ldapd pamtester >/dev/null
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends nslcd libnss-ldapd libpam-ldapd pamtester openssh-server >/dev/null
   $sudo rm -rf /etc/pam.d
   $sudo cp -a "$backup/pam.d" /etc/pam.d
   $sudo cp -a "$backup/nsswitch.conf" /etc/nsswitch.conf
   $sudo rm -rf "$backup"
   if pgrep -x nslcd >/dev/null 2>&1 && [ -f /etc/init.d/nslcd ]; then $sudo /etc/init.d/nslcd stop >/dev/null 2>&1 || true; fi
+  if pgrep -x sshd >/dev/null 2>&1 && [ -f /etc/init.d/ssh ]; then $sudo /etc/init.d/ssh stop >/dev/null 2>&1 || true; fi
 }
 
 # Lua 5.1, the language of Argo CD's health checks, to run the chart's checks in the tests.

@@ -32,6 +32,8 @@ export interface ManifestOptions {
   mappings?: string;
   /** The connector's spec.user.attributes; default: the schema's default. */
   attributes?: readonly string[];
+  /** The connector's spec.user.auxiliaryObjectClasses; default: the schema's default. */
+  auxiliaryObjectClasses?: readonly string[];
   /** More connector spec fields, as YAML lines indented by two spaces (e.g. `  group: {style: groupOfNames}`). */
   spec?: string;
 }
@@ -40,7 +42,13 @@ export interface ManifestOptions {
 export function manifests(slapd: Slapd, options: ManifestOptions = {}): string {
   const name = options.name ?? 'ldap';
   const port = new URL(slapd.ldapUrl).port;
-  const user = options.attributes ? `\n  user: {attributes: [${options.attributes.join(', ')}]}` : '';
+  const user = [
+    ...(options.attributes ? [`attributes: [${options.attributes.join(', ')}]`] : []),
+    ...(options.auxiliaryObjectClasses
+      ? [`auxiliaryObjectClasses: [${options.auxiliaryObjectClasses.join(', ')}]`]
+      : []),
+  ];
+  const userSpec = user.length > 0 ? `\n  user: {${user.join(', ')}}` : '';
   return `apiVersion: v1
 kind: Secret
 metadata: {name: ${name}-secrets}
@@ -53,7 +61,7 @@ metadata: {name: ${name}}
 spec:
   server: {host: 127.0.0.1, port: ${port}, security: None}
   bind: {dn: "${slapd.adminDN}", passwordSecretRef: {name: ${name}-secrets}}
-  baseDN: ${slapd.baseDN}${user}${options.spec ? `\n${options.spec}` : ''}
+  baseDN: ${slapd.baseDN}${userSpec}${options.spec ? `\n${options.spec}` : ''}
   scim: {tokenSecretRef: {name: ${name}-secrets}}
 ---
 apiVersion: scim-ldap.io/v1alpha1

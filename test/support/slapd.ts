@@ -41,6 +41,8 @@ export interface SlapdOptions {
   noSync?: boolean;
   /** RFC 2307 flavour: nis (posixGroup structural; default) or rfc2307bis (posixGroup auxiliary). */
   posixSchema?: 'nis' | 'rfc2307bis';
+  /** More schema LDIF files (cn=config form), loaded after the standard ones. */
+  extraSchema?: string[];
 }
 
 const DEFAULT_BASE_DN = 'dc=example,dc=org';
@@ -66,6 +68,7 @@ export function configLdif(
   baseDN: string,
   noSync = false,
   posixSchema: 'nis' | 'rfc2307bis' = 'nis',
+  extraSchema: readonly string[] = [],
 ): string {
   const local = peercredDN();
   return `dn: cn=config
@@ -89,7 +92,7 @@ dn: cn=schema,cn=config
 objectClass: olcSchemaConfig
 cn: schema
 
-${SCHEMA_FILES[posixSchema].map((file) => `include: file://${file}`).join('\n\n')}
+${[...SCHEMA_FILES[posixSchema], ...extraSchema].map((file) => `include: file://${file}`).join('\n\n')}
 
 dn: olcDatabase={-1}frontend,cn=config
 objectClass: olcDatabaseConfig
@@ -161,7 +164,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const baseDN = options.baseDN ?? DEFAULT_BASE_DN;
   await writeFile(
     join(dir, 'config.ldif'),
-    configLdif(dir, pki, baseDN, options.noSync, options.posixSchema),
+    configLdif(dir, pki, baseDN, options.noSync, options.posixSchema, options.extraSchema),
   );
   await slapadd(dir, ['-n0', '-l', join(dir, 'config.ldif')]);
   for (const file of options.seed ?? [testDataPath('base.ldif')]) {

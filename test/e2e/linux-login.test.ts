@@ -1,7 +1,16 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manifests, startTestListener, type TestListener } from '../support/listener.ts';
+import { contosoMappings, manifests, startTestListener, type TestListener } from '../support/listener.ts';
 import { type Nslcd, startNslcd } from '../support/nslcd.ts';
+import { testDataPath } from '../support/paths.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
+import { type Sshd, startSshd } from '../support/sshd.ts';
+
+const run = promisify(execFile);
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
@@ -96,5 +105,92 @@ describe('Linux hosts follow Entra groups through nslcd', () => {
     expect(await nslcd.getent('passwd', 'bob')).toBeNull();
     expect(await nslcd.getent('group', 'linux-admins')).toMatch(/:ann$/);
     expect(await nslcd.login('bob', passwords.bob)).toBe(false);
+  });
+});
+
+const ECMA2HOST = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
+const SSH_KEY = `${ECMA2HOST}:sshPublicKey`;
+
+// The SSH public key path: the connector maps sshPublicKey (openssh-lpk schema), and an sshd whose
+// AuthorizedKeysCommand reads keys from the directory, with pam_ldap account management, admits the key holder
+// until Entra disables them. Both describes share the machine's one nslcd, so they live in one file and run in
+// turn.
+describe('SSH keys from Entra, through the directory', () => {
+  let slapd: Slapd;
+  let listener: TestListener;
+  let nslcd: Nslcd;
+  let sshd: Sshd;
+  let keys: string;
+  let id: string;
+  const key = (name: string) => join(keys, name);
+  const publicKey = async (name: string) => (await run('cat', [`${key(name)}.pub`])).stdout.trim();
+  const patch = (...Operations: unknown[]) =>
+    listener.scim('PATCH', `/scim/Users/${id}`, { schemas: [PATCH], Operations });
+
+  beforeAll(async () => {
+    keys = await mkdtemp(join(tmpdir(), 'ssh-keys-'));
+    for (const name of ['carol', 'other', 'rotated'])
+      await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', key(name)]);
+    slapd = await startSlapd({ extraSchema: [testDataPath('openssh-lpk.ldif')] });
+    listener = await startTestListener({
+      'ldap.yaml': manifests(slapd, {
+        auxiliaryObjectClasses: ['posixAccount', 'shadowAccount', 'ldapPublicKey'],
+        attributes: [
+          'cn',
+          'sn',
+          'mail',
+          'uid',
+          'uidNumber',
+          'gidNumber',
+          'homeDirectory',
+          'loginShell',
+          'sshPublicKey',
+        ],
+        mappings: `${contosoMappings(undefined, { password: false })}  - {target: sshPublicKey, source: '${SSH_KEY}'}\n`,
+      }),
+    });
+    const created = await listener.scim('POST', '/scim/Users', {
+      userName: 'carol@example.org',
+      displayName: 'carol',
+      name: { familyName: 'carol' },
+      [ECMA2HOST]: { sshPublicKey: await publicKey('carol') },
+    });
+    expect(created.status).toBe(201);
+    id = created.body.id;
+    nslcd = await startNslcd({
+      uri: slapd.ldapUrl,
+      base: slapd.baseDN,
+      bindDN: slapd.adminDN,
+      bindPW: slapd.adminPassword,
+    });
+    sshd = await startSshd({ ldapUrl: slapd.ldapUrl, baseDN: slapd.baseDN });
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+    await nslcd?.stop();
+    await listener?.close();
+    await slapd?.stop();
+    await rm(keys, { recursive: true, force: true });
+  });
+
+  it('logs in with the key Entra provisioned, and with no other', async () => {
+    expect(await sshd.login('carol', key('carol'))).toEqual({ ok: true, stderr: expect.any(String) });
+    expect((await sshd.login('carol', key('other'))).stderr).toContain('Permission denied (publickey)');
+  });
+
+  it('refuses the key once Entra disables the user, and accepts it again on re-enable', async () => {
+    expect((await patch({ op: 'Replace', path: 'active', value: 'False' })).status).toBe(204);
+    // Refused at authentication by pam_ldap account management (shadowExpire), not by the nologin shell.
+    expect((await sshd.login('carol', key('carol'))).stderr).toMatch(/Account expired \d+ days ago/);
+    expect((await patch({ op: 'Replace', path: 'active', value: 'True' })).status).toBe(204);
+    expect((await sshd.login('carol', key('carol'))).ok).toBe(true);
+  });
+
+  it('follows a key rotation: the new key logs in, the old one no longer does', async () => {
+    expect((await patch({ op: 'Replace', path: SSH_KEY, value: await publicKey('rotated') })).status).toBe(
+      204,
+    );
+    expect((await sshd.login('carol', key('rotated'))).ok).toBe(true);
+    expect((await sshd.login('carol', key('carol'))).stderr).toContain('Permission denied (publickey)');
   });
 });
