@@ -14,6 +14,16 @@ const run = promisify(execFile);
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
+// What a Linux host's login configuration is made of; the tests change none of it on the machine.
+const etcSnapshot = async () =>
+  (
+    await run('sh', [
+      '-c',
+      'find /etc/pam.d /etc/nsswitch.conf /etc/nslcd.conf -type f -exec sha256sum {} + 2>/dev/null | sort',
+    ]).catch((error: { stdout: string }) => error)
+  ).stdout;
+const etcBefore = etcSnapshot();
+
 // A Linux host (nslcd + PAM) reading the directory the listener writes: Entra group membership decides who may
 // log in, through pam_authz_search.
 describe('Linux hosts follow Entra groups through nslcd', () => {
@@ -193,4 +203,10 @@ describe('SSH keys from Entra, through the directory', () => {
     expect((await sshd.login('carol', key('rotated'))).ok).toBe(true);
     expect((await sshd.login('carol', key('carol'))).stderr).toContain('Permission denied (publickey)');
   });
+});
+
+it('leaves /etc (pam.d, nsswitch.conf, nslcd.conf) exactly as it found it', async () => {
+  const before = await etcBefore;
+  expect(before).toContain('/etc/nsswitch.conf');
+  expect(await etcSnapshot()).toBe(before);
 });
