@@ -29,6 +29,11 @@ export interface Slapd {
   kill(): Promise<void>;
   /** Starts slapd again on the same data and ports, after kill(). */
   restart(): Promise<void>;
+  /**
+   * Tears down every client's TCP connection to the ldap:// port (the kernel aborts the client sockets and
+   * resets the peer), while slapd runs on, as a firewall or a load balancer failover would; returns how many.
+   */
+  dropClientConnections(): Promise<number>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -193,6 +198,21 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const restart = async (): Promise<void> => {
     server = (await launch(dir, ldapiPath, { port, tlsPort })).server;
   };
+  const dropClientConnections = async (): Promise<number> => {
+    if (process.getuid?.() !== 0) throw new Error('dropping connections (ss -K) needs root');
+    const { stdout } = await run('ss', [
+      '-K',
+      '-4',
+      '-t',
+      '-n',
+      'dst',
+      '127.0.0.1',
+      'dport',
+      '=',
+      `:${port}`,
+    ]);
+    return stdout.split('\n').filter((line) => line.startsWith('ESTAB')).length;
+  };
   return {
     baseDN,
     adminDN: `cn=admin,${baseDN}`,
@@ -206,6 +226,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     stop,
     kill,
     restart,
+    dropClientConnections,
     [Symbol.asyncDispose]: stop,
   };
 }
