@@ -1,6 +1,7 @@
 // The listener under Entra-shaped load, against the directory's own limit, in one run:
 //  1. users created per second through SCIM (matching GET, then POST, 16 in parallel as Entra does) against
-//     ldapadd of the same entries into an identical slapd;
+//     ldapadd of the same entries into an identical slapd; then the same users updated (PATCH of two
+//     attributes) against ldapmodify of the same changes; the listener's CPU per request;
 //  2. matching-GET latency (p50/p99) with 100,000 users in the directory;
 //  3. the listener's resident memory with those 100,000 users.
 // Run: node bench/listener.ts [creates] [directory users]
@@ -11,12 +12,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { contosoMappings, manifests, spawnListener, TOKEN } from '../test/support/listener.ts';
 import { type Slapd, startSlapd } from '../test/support/slapd.ts';
+import { recordFigures } from './report.ts';
 
 const run = promisify(execFile);
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const creates = Number(numbers[0] ?? 3000);
 const population = Number(numbers[1] ?? 100_000);
 const CONCURRENCY = 16;
+const GETS = 2000;
 // --no-sync: both directories skip fsync, so the comparison measures the listener, not the disk.
 const noSync = process.argv.includes('--no-sync');
 const root = join(import.meta.dirname, '..');
@@ -47,6 +50,24 @@ uidNumber: ${uidNumber}
 gidNumber: 10000
 homeDirectory: /home/${uid}
 loginShell: /bin/bash
+
+`;
+}
+
+// The update Entra sends when a user's display name and surname change; cn and sn in the directory.
+const renamed = (i: number, prefix: string) => ({ cn: `Renamed ${prefix}${i}`, sn: `renamed-${prefix}${i}` });
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+function modifyLdif(i: number, prefix: string): string {
+  const { cn, sn } = renamed(i, prefix);
+  return `dn: uid=${prefix}${i},ou=people,dc=example,dc=org
+changetype: modify
+replace: cn
+cn: ${cn}
+-
+replace: sn
+sn: ${sn}
+-
 
 `;
 }
@@ -95,13 +116,23 @@ try {
     join(work, 'raw.ldif'),
     Array.from({ length: creates }, (_, i) => entryLdif(i, 'raw', 100_000 + i)).join(''),
   );
-  let t = performance.now();
-  await run(
-    'ldapadd',
-    ['-x', '-H', raw.ldapUrl, '-D', raw.adminDN, '-w', raw.adminPassword, '-f', join(work, 'raw.ldif')],
-    { maxBuffer: 64 << 20 },
+  await writeFile(
+    join(work, 'modify.ldif'),
+    Array.from({ length: creates }, (_, i) => modifyLdif(i, 'raw')).join(''),
   );
-  const ldapaddRate = creates / ((performance.now() - t) / 1000);
+  const ldapTool = async (tool: string, file: string) => {
+    const start = performance.now();
+    await run(
+      tool,
+      ['-x', '-H', raw.ldapUrl, '-D', raw.adminDN, '-w', raw.adminPassword, '-f', join(work, file)],
+      {
+        maxBuffer: 64 << 20,
+      },
+    );
+    return creates / ((performance.now() - start) / 1000);
+  };
+  const ldapaddRate = await ldapTool('ldapadd', 'raw.ldif');
+  const ldapmodifyRate = await ldapTool('ldapmodify', 'modify.ldif');
   await raw.stop();
 
   const scimSlapd = await startSlapd({ seed: [join(root, 'test', 'data', 'empty.ldif')], noSync });
@@ -112,7 +143,8 @@ try {
     slapd: await cpuMs(scimSlapd.pid),
     bench: process.cpuUsage(),
   };
-  t = performance.now();
+  const ids: string[] = [];
+  let t = performance.now();
   await inParallel(creates, async (i) => {
     const u = user(i, 'scim');
     if ((await matchingGet(listener.url, u.userName)) !== 0) throw new Error('unexpected match');
@@ -122,6 +154,7 @@ try {
       body: JSON.stringify(u),
     });
     if (response.status !== 201) throw new Error(`POST ${response.status}: ${await response.text()}`);
+    ids[i] = ((await response.json()) as { id: string }).id;
   });
   const scimRate = creates / ((performance.now() - t) / 1000);
   const benchCpu = process.cpuUsage(cpuBefore.bench);
@@ -130,6 +163,25 @@ try {
     slapd: ((await cpuMs(scimSlapd.pid)) - cpuBefore.slapd) / creates,
     bench: (benchCpu.user + benchCpu.system) / 1000 / creates,
   };
+  const listenerCpuBeforeUpdates = await cpuMs(listener.pid);
+  t = performance.now();
+  await inParallel(creates, async (i) => {
+    const { cn, sn } = renamed(i, 'scim');
+    const response = await fetch(`${listener.url}/Users/${ids[i]}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({
+        schemas: [PATCH],
+        Operations: [
+          { op: 'Replace', path: 'displayName', value: cn },
+          { op: 'Replace', path: 'name.familyName', value: sn },
+        ],
+      }),
+    });
+    if (response.status !== 204) throw new Error(`PATCH ${response.status}: ${await response.text()}`);
+  });
+  const scimUpdateRate = creates / ((performance.now() - t) / 1000);
+  const cpuPerUpdate = ((await cpuMs(listener.pid)) - listenerCpuBeforeUpdates) / creates;
   await listener.stop();
   await scimSlapd.stop();
 
@@ -148,13 +200,15 @@ try {
   const rssIdle = await rssMiB(listener.pid);
   const latencies: number[] = [];
   for (let i = 0; i < 200; i++) await matchingGet(listener.url, `p${(i * 7919) % population}@example.org`); // warm-up
-  for (let i = 0; i < 2000; i++) {
+  const listenerCpuBeforeGets = await cpuMs(listener.pid);
+  for (let i = 0; i < GETS; i++) {
     const start = performance.now();
     const found = await matchingGet(listener.url, `p${(i * 104_729) % population}@example.org`);
     latencies.push(performance.now() - start);
     if (found !== 1) throw new Error('matching GET did not find the user');
   }
   latencies.sort((a, b) => a - b);
+  const cpuPerGet = ((await cpuMs(listener.pid)) - listenerCpuBeforeGets) / GETS;
   const rssAfter = await rssMiB(listener.pid);
   await listener.stop();
   await big.stop();
@@ -168,12 +222,28 @@ try {
       `| users created per second, SCIM (matching GET + POST) | ${scimRate.toFixed(0)} |`,
       `| entries added per second, ldapadd of the same entries | ${ldapaddRate.toFixed(0)} |`,
       `| SCIM / ldapadd | ${(scimRate / ldapaddRate).toFixed(2)} |`,
+      `| users updated per second, SCIM (PATCH of displayName and familyName) | ${scimUpdateRate.toFixed(0)} |`,
+      `| entries modified per second, ldapmodify of the same changes | ${ldapmodifyRate.toFixed(0)} |`,
+      `| SCIM / ldapmodify | ${(scimUpdateRate / ldapmodifyRate).toFixed(2)} |`,
       `| CPU per SCIM create: listener / slapd / load generator | ${perCreate.listener.toFixed(2)} / ${perCreate.slapd.toFixed(2)} / ${perCreate.bench.toFixed(2)} ms |`,
+      `| listener CPU per update / per matching GET | ${cpuPerUpdate.toFixed(2)} / ${cpuPerGet.toFixed(2)} ms |`,
       `| matching GET p50 / p99, ${population} users | ${percentile(latencies, 50).toFixed(2)} ms / ${percentile(latencies, 99).toFixed(2)} ms |`,
-      `| listener RSS, started / after 2,000 GETs | ${rssIdle.toFixed(0)} MiB / ${rssAfter.toFixed(0)} MiB |`,
+      `| listener RSS, started / after ${GETS} GETs | ${rssIdle.toFixed(0)} MiB / ${rssAfter.toFixed(0)} MiB |`,
       '',
     ].join('\n'),
   );
+  await recordFigures({
+    scimCreatesPerSecond: scimRate,
+    ldapaddPerSecond: ldapaddRate,
+    scimUpdatesPerSecond: scimUpdateRate,
+    ldapmodifyPerSecond: ldapmodifyRate,
+    getP50Ms: percentile(latencies, 50),
+    getP99Ms: percentile(latencies, 99),
+    listenerCpuPerCreateMs: perCreate.listener,
+    listenerCpuPerUpdateMs: cpuPerUpdate,
+    listenerCpuPerGetMs: cpuPerGet,
+    listenerRssMiB: rssAfter,
+  });
 } finally {
   await rm(work, { recursive: true, force: true });
 }

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { manifests, startTestListener } from '../test/support/listener.ts';
 import { startNslcd } from '../test/support/nslcd.ts';
 import { startSlapd } from '../test/support/slapd.ts';
+import { recordFigures } from './report.ts';
 
 const runs = Number(process.argv[2] ?? 15);
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -61,6 +62,7 @@ try {
       '',
     ].join('\n'),
   );
+  await recordFigures({ lockoutMs: l.median, disablePatchMs: p.median });
 } finally {
   await nslcd.stop();
   await listener.close();

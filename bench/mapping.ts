@@ -8,6 +8,7 @@ import type { LdapConnector } from '../controller/config/types.ts';
 import { compileMappingSet } from '../controller/core/mapping/mapping-set.ts';
 import { toLdap } from '../controller/core/mapping/to-ldap.ts';
 import { systemContext } from '../controller/listener/context.ts';
+import { recordFigures } from './report.ts';
 
 const rounds = Number(process.argv[2] ?? 15);
 const iterations = Number(process.argv[3] ?? 20_000);
@@ -75,3 +76,4 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+await recordFigures({ mappingMicroseconds: median(engine), handWrittenMicroseconds: median(baseline) });

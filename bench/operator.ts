@@ -11,6 +11,7 @@ import { startControlPlane } from '../test/support/controlplane.ts';
 import { contosoMappings } from '../test/support/listener.ts';
 import { freePort } from '../test/support/ports.ts';
 import { startSlapd } from '../test/support/slapd.ts';
+import { recordFigures } from './report.ts';
 
 const total = Number(process.argv[2] ?? 200);
 const SAMPLES = 20;
@@ -171,4 +172,12 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+await recordFigures({
+  firstStatusP50Ms: percentile(latencies, 50),
+  firstStatusP99Ms: percentile(latencies, 99),
+  apiCreateP50Ms: percentile(baseline, 50),
+  allConnectorsSeconds: allSeconds,
+  operatorRssMiB: rss,
+  operatorHeapMiB: heapMiB,
+});
 process.exit(0);

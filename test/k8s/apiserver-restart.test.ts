@@ -6,15 +6,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlane, startControlPlane } from '../support/controlplane.ts';
 import { spawnOperator, testConnector } from '../support/operator.ts';
 import { repoRoot } from '../support/paths.ts';
+import { type Slapd, startSlapd } from '../support/slapd.ts';
 
 const run = promisify(execFile);
 const GROUP = { group: 'scim-ldap.io', version: 'v1alpha1' };
 
-// Its own control plane, since this test restarts the API server under a running operator.
-describe('operator across an API server restart', () => {
+interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  observedGeneration?: number;
+}
+
+// Its own control plane, since these tests restart the API server, and crash it with etcd, under a running
+// operator.
+describe('operator across API server restarts and an etcd crash', () => {
   let plane: ControlPlane;
   let kc: KubeConfig;
   let operator: ChildProcess;
+  let slapd: Slapd;
   const namespace = 'default';
 
   const reconciled = (name: string) =>
@@ -27,9 +37,18 @@ describe('operator across an API server restart', () => {
       );
 
   beforeAll(async () => {
-    plane = await startControlPlane();
+    [plane, slapd] = await Promise.all([startControlPlane(), startSlapd()]);
     kc = new KubeConfig();
     kc.loadFromFile(plane.kubeconfigPath);
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespacedSecret({
+      namespace,
+      body: { metadata: { name: 'bind' }, stringData: { password: slapd.adminPassword } },
+    });
+    await core.createNamespacedSecret({
+      namespace,
+      body: { metadata: { name: 'token' }, stringData: { token: 'crash-token-0123456789' } },
+    });
     const kubectl = join(plane.binDir, 'kubectl');
     await run(kubectl, [
       '--kubeconfig',
@@ -64,6 +83,7 @@ describe('operator across an API server restart', () => {
   afterAll(async () => {
     operator?.kill('SIGKILL');
     await plane?.stop();
+    await slapd?.stop();
   });
 
   it('reconciles a connector created after the API server came back, without an operator restart', async () => {
@@ -83,5 +103,59 @@ describe('operator across an API server restart', () => {
       body: testConnector('after'),
     });
     await expect.poll(() => reconciled('after'), { timeout: 60_000, interval: 500 }).toBe(true);
+  }, 180_000);
+
+  it('finishes the reconciles a crash of etcd and the API server interrupted, with the right status', async () => {
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const names = Array.from({ length: 40 }, (_, i) => `crash-${i}`);
+    const spec = {
+      server: { host: '127.0.0.1', port: Number(new URL(slapd.ldapUrl).port), security: 'None' },
+      bind: { dn: slapd.adminDN, passwordSecretRef: { name: 'bind' } },
+      baseDN: slapd.baseDN,
+    };
+    await Promise.all(
+      names.map((name) =>
+        custom.createNamespacedCustomObject({
+          ...GROUP,
+          plural: 'ldapconnectors',
+          namespace,
+          body: testConnector(name, spec),
+        }),
+      ),
+    );
+    // One list call, so that the probe is quick next to a reconcile.
+    const doneCount = async () =>
+      (await kc.makeApiClient(CoreV1Api).listNamespacedService({ namespace })).items.filter((s) =>
+        s.metadata?.name?.startsWith('crash-'),
+      ).length;
+    // Crash while the operator is part way through: some connectors reconciled, others not yet.
+    await expect.poll(doneCount, { timeout: 30_000, interval: 10 }).toBeGreaterThan(0);
+    await plane.crashAndRestart();
+    const doneAtCrash = await doneCount();
+    expect(doneAtCrash).toBeLessThan(names.length);
+
+    const conditions = async (name: string) => {
+      const object = (await custom.getNamespacedCustomObject({
+        ...GROUP,
+        plural: 'ldapconnectors',
+        namespace,
+        name,
+      })) as { metadata: { generation: number }; status?: { conditions?: Condition[] } };
+      return Object.fromEntries(
+        (object.status?.conditions ?? []).map((c) => [
+          c.type,
+          `${c.status}/${c.reason}${c.observedGeneration === object.metadata.generation ? '' : ' (stale)'}`,
+        ]),
+      );
+    };
+    for (const name of names) {
+      await expect
+        .poll(() => conditions(name), { timeout: 60_000, interval: 250 })
+        .toMatchObject({ DirectoryReachable: 'True/BindSucceeded', CertificateReady: 'True/Issued' });
+      expect(await reconciled(name)).toBe(true);
+    }
+    // Caught up by itself: the same operator process throughout.
+    expect(operator.exitCode).toBeNull();
+    expect(operator.signalCode).toBeNull();
   }, 180_000);
 });

@@ -17,12 +17,23 @@ export interface ControlPlane {
   dir: string;
   /** Stops kube-apiserver and starts it again on the same port and etcd, as an API server upgrade would. */
   restartApiserver(): Promise<void>;
+  /** kill -9 of etcd and kube-apiserver together, then both started again on the same data and ports. */
+  crashAndRestart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-async function startEtcd(binDir: string, dir: string): Promise<{ etcd: ServerProcess; url: string }> {
-  const clientUrl = `http://127.0.0.1:${await freePort()}`;
-  const peerUrl = `http://127.0.0.1:${await freePort()}`;
+interface EtcdUrls {
+  clientUrl: string;
+  peerUrl: string;
+}
+
+async function startEtcd(
+  binDir: string,
+  dir: string,
+  urls?: EtcdUrls,
+): Promise<{ etcd: ServerProcess } & EtcdUrls> {
+  const clientUrl = urls?.clientUrl ?? `http://127.0.0.1:${await freePort()}`;
+  const peerUrl = urls?.peerUrl ?? `http://127.0.0.1:${await freePort()}`;
   const etcd = startProcess(
     join(binDir, 'etcd'),
     [
@@ -39,7 +50,7 @@ async function startEtcd(binDir: string, dir: string): Promise<{ etcd: ServerPro
     join(dir, 'etcd.log'),
   );
   await waitUntilReady(etcd, 'etcd', async () => (await fetch(`${clientUrl}/health`)).ok, 30_000);
-  return { etcd, url: clientUrl };
+  return { etcd, clientUrl, peerUrl };
 }
 
 function apiserverArgs(dir: string, pki: TestPki, etcdUrl: string, port: number): string[] {
@@ -102,13 +113,14 @@ export async function startControlPlane(): Promise<ControlPlane> {
   const binDir = kubeBinDir();
   const pki = await ensureTestPki();
   const dir = await mkdtemp(join(tmpdir(), 'kube-'));
-  const { etcd, url } = await startEtcd(binDir, dir);
+  const started = await startEtcd(binDir, dir);
+  let etcd = started.etcd;
   const port = await freePort();
   const server = `https://127.0.0.1:${port}`;
   const launch = async () => {
     const process = startProcess(
       join(binDir, 'kube-apiserver'),
-      apiserverArgs(dir, pki, url, port),
+      apiserverArgs(dir, pki, started.clientUrl, port),
       join(dir, 'kube-apiserver.log'),
     );
     await waitUntilReady(process, 'kube-apiserver', () => isReady(server, pki), 90_000);
@@ -126,6 +138,14 @@ export async function startControlPlane(): Promise<ControlPlane> {
       dir,
       async restartApiserver() {
         await apiserver?.stop();
+        apiserver = await launch();
+      },
+      async crashAndRestart() {
+        for (const server of [apiserver, etcd]) {
+          server?.child.kill('SIGKILL');
+          await server?.exited;
+        }
+        etcd = (await startEtcd(binDir, dir, started)).etcd;
         apiserver = await launch();
       },
       async stop() {

@@ -1,0 +1,128 @@
+// The benchmark suite in one command: every bench several times, each run in its own process, then one table
+// (median, min and max over the runs; ratios against the baselines each run measured beside its figure) on
+// stdout and in docs/benchmarks.md between its markers.
+// Run (as root, for nslcd): npm run bench -- [--runs N] [--quick] [--no-write]
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Row, type RunFigures, renderTable, replaceBetween } from './summary.ts';
+
+const { values: options } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    quick: { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const runs = Number(options.runs);
+if (!Number.isInteger(runs) || runs < 1)
+  throw new Error(`--runs must be a whole number above 0, not ${options.runs}`);
+if (process.getuid?.() !== 0) throw new Error('the suite runs as root: the lock-out bench runs nslcd');
+
+interface Bench {
+  script: string;
+  args: string[];
+  /** Smaller sizes for --quick, a check that the suite runs rather than a measurement. */
+  quickArgs: string[];
+}
+
+const BENCHES: Bench[] = [
+  { script: 'listener.ts', args: ['3000', '100000'], quickArgs: ['200', '2000'] },
+  { script: 'operator.ts', args: ['200'], quickArgs: ['30'] },
+  { script: 'lockout.ts', args: ['15'], quickArgs: ['3'] },
+  { script: 'mapping.ts', args: [], quickArgs: ['3', '2000'] },
+];
+
+const ROWS: Row[] = [
+  {
+    figure: 'users created per second through SCIM (matching GET + POST, 16 in parallel)',
+    key: 'scimCreatesPerSecond',
+    unit: '/s',
+    baseline: { key: 'ldapaddPerSecond', label: 'ldapadd of the same entries' },
+  },
+  {
+    figure: 'users updated per second through SCIM (PATCH of two attributes, 16 in parallel)',
+    key: 'scimUpdatesPerSecond',
+    unit: '/s',
+    baseline: { key: 'ldapmodifyPerSecond', label: 'ldapmodify of the same changes' },
+  },
+  { figure: 'matching GET p50, 100,000 users', key: 'getP50Ms', unit: 'ms' },
+  { figure: 'matching GET p99, 100,000 users', key: 'getP99Ms', unit: 'ms' },
+  { figure: 'listener CPU per create', key: 'listenerCpuPerCreateMs', unit: 'ms' },
+  { figure: 'listener CPU per update', key: 'listenerCpuPerUpdateMs', unit: 'ms' },
+  { figure: 'listener CPU per matching GET', key: 'listenerCpuPerGetMs', unit: 'ms' },
+  { figure: 'listener RSS after the GETs, 100,000 users', key: 'listenerRssMiB', unit: 'MiB' },
+  {
+    figure: 'operator: LdapConnector created → first status, p50',
+    key: 'firstStatusP50Ms',
+    unit: 'ms',
+    baseline: { key: 'apiCreateP50Ms', label: 'API server create round trip' },
+  },
+  { figure: 'operator: same, p99', key: 'firstStatusP99Ms', unit: 'ms' },
+  {
+    figure: 'operator: 180 connectors created at once → all with a status',
+    key: 'allConnectorsSeconds',
+    unit: 's',
+  },
+  { figure: 'operator RSS with 200 connectors', key: 'operatorRssMiB', unit: 'MiB' },
+  { figure: 'operator JavaScript heap used with 200 connectors', key: 'operatorHeapMiB', unit: 'MiB' },
+  {
+    figure: 'Linux lock-out: disable request → first refused login (nslcd, PAM)',
+    key: 'lockoutMs',
+    unit: 'ms',
+    baseline: { key: 'disablePatchMs', label: 'the disable PATCH alone' },
+  },
+  {
+    figure: 'mapping one user (contoso set)',
+    key: 'mappingMicroseconds',
+    unit: 'µs',
+    baseline: { key: 'handWrittenMicroseconds', label: 'hand-written equivalent' },
+  },
+];
+
+const BEGIN = '<!-- bench/suite.ts: begin -->';
+const END = '<!-- bench/suite.ts: end -->';
+const root = join(import.meta.dirname, '..');
+
+async function runBench(bench: Bench, resultFile: string): Promise<RunFigures> {
+  const args = [join(import.meta.dirname, bench.script), ...(options.quick ? bench.quickArgs : bench.args)];
+  const child = spawn(process.execPath, args, {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_RESULT: resultFile },
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`bench/${bench.script} exited with ${code}`);
+  return JSON.parse(await readFile(resultFile, 'utf8')) as RunFigures;
+}
+
+const work = await mkdtemp(join(tmpdir(), 'bench-suite-'));
+const started = Date.now();
+try {
+  // Runs interleave the benches (all of run 1, then all of run 2) so that a slow spell of the machine spreads
+  // over every figure instead of spoiling one.
+  const figures: RunFigures[] = [];
+  for (let run = 0; run < runs; run++) {
+    const merged: RunFigures = {};
+    for (const bench of BENCHES) {
+      process.stdout.write(`\n== run ${run + 1}/${runs}: bench/${bench.script}\n`);
+      Object.assign(merged, await runBench(bench, join(work, `${run}-${bench.script}.json`)));
+    }
+    figures.push(merged);
+  }
+  const cpu = cpus();
+  const section = [
+    `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\`${options.quick ? ' (--quick sizes)' : ''}: ${runs} runs of each bench, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${Math.round((Date.now() - started) / 60_000)} min in all.`,
+    '',
+    renderTable(ROWS, figures),
+  ].join('\n');
+  process.stdout.write(`\n${section}\n`);
+  if (!options['no-write']) {
+    const path = join(root, 'docs', 'benchmarks.md');
+    await writeFile(path, replaceBetween(await readFile(path, 'utf8'), BEGIN, END, section));
+    process.stdout.write(`\nwritten to ${path}\n`);
+  }
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
