@@ -21,18 +21,17 @@ if (!Number.isInteger(runs) || runs < 1)
   throw new Error(`--runs must be a whole number above 0, not ${options.runs}`);
 if (process.getuid?.() !== 0) throw new Error('the suite runs as root: the lock-out bench runs nslcd');
 
-interface Bench {
-  script: string;
-  args: string[];
-  /** Smaller sizes for --quick, a check that the suite runs rather than a measurement. */
-  quickArgs: string[];
-}
+// --quick: small sizes, a check that the suite runs rather than a measurement.
+const size = options.quick
+  ? { creates: 200, users: 2000, connectors: 30, logins: 3, mappingRounds: 3 }
+  : { creates: 3000, users: 100_000, connectors: 200, logins: 15, mappingRounds: 15 };
+const count = (n: number) => n.toLocaleString('en-US');
 
-const BENCHES: Bench[] = [
-  { script: 'listener.ts', args: ['3000', '100000'], quickArgs: ['200', '2000'] },
-  { script: 'operator.ts', args: ['200'], quickArgs: ['30'] },
-  { script: 'lockout.ts', args: ['15'], quickArgs: ['3'] },
-  { script: 'mapping.ts', args: [], quickArgs: ['3', '2000'] },
+const BENCHES = [
+  { script: 'listener.ts', args: [size.creates, size.users] },
+  { script: 'operator.ts', args: [size.connectors] },
+  { script: 'lockout.ts', args: [size.logins] },
+  { script: 'mapping.ts', args: [size.mappingRounds] },
 ];
 
 const ROWS: Row[] = [
@@ -48,12 +47,12 @@ const ROWS: Row[] = [
     unit: '/s',
     baseline: { key: 'ldapmodifyPerSecond', label: 'ldapmodify of the same changes' },
   },
-  { figure: 'matching GET p50, 100,000 users', key: 'getP50Ms', unit: 'ms' },
-  { figure: 'matching GET p99, 100,000 users', key: 'getP99Ms', unit: 'ms' },
+  { figure: `matching GET p50, ${count(size.users)} users`, key: 'getP50Ms', unit: 'ms' },
+  { figure: `matching GET p99, ${count(size.users)} users`, key: 'getP99Ms', unit: 'ms' },
   { figure: 'listener CPU per create', key: 'listenerCpuPerCreateMs', unit: 'ms' },
   { figure: 'listener CPU per update', key: 'listenerCpuPerUpdateMs', unit: 'ms' },
   { figure: 'listener CPU per matching GET', key: 'listenerCpuPerGetMs', unit: 'ms' },
-  { figure: 'listener RSS after the GETs, 100,000 users', key: 'listenerRssMiB', unit: 'MiB' },
+  { figure: `listener RSS after the GETs, ${count(size.users)} users`, key: 'listenerRssMiB', unit: 'MiB' },
   {
     figure: 'operator: LdapConnector created → first status, p50',
     key: 'firstStatusP50Ms',
@@ -62,12 +61,16 @@ const ROWS: Row[] = [
   },
   { figure: 'operator: same, p99', key: 'firstStatusP99Ms', unit: 'ms' },
   {
-    figure: 'operator: 180 connectors created at once → all with a status',
+    figure: `operator: ${size.connectors - 20} connectors created at once → all with a status`,
     key: 'allConnectorsSeconds',
     unit: 's',
   },
-  { figure: 'operator RSS with 200 connectors', key: 'operatorRssMiB', unit: 'MiB' },
-  { figure: 'operator JavaScript heap used with 200 connectors', key: 'operatorHeapMiB', unit: 'MiB' },
+  { figure: `operator RSS with ${size.connectors} connectors`, key: 'operatorRssMiB', unit: 'MiB' },
+  {
+    figure: `operator JavaScript heap used with ${size.connectors} connectors`,
+    key: 'operatorHeapMiB',
+    unit: 'MiB',
+  },
   {
     figure: 'Linux lock-out: disable request → first refused login (nslcd, PAM)',
     key: 'lockoutMs',
@@ -86,8 +89,8 @@ const BEGIN = '<!-- bench/suite.ts: begin -->';
 const END = '<!-- bench/suite.ts: end -->';
 const root = join(import.meta.dirname, '..');
 
-async function runBench(bench: Bench, resultFile: string): Promise<RunFigures> {
-  const args = [join(import.meta.dirname, bench.script), ...(options.quick ? bench.quickArgs : bench.args)];
+async function runBench(bench: (typeof BENCHES)[number], resultFile: string): Promise<RunFigures> {
+  const args = [join(import.meta.dirname, bench.script), ...bench.args.map(String)];
   const child = spawn(process.execPath, args, {
     stdio: 'inherit',
     env: { ...process.env, BENCH_RESULT: resultFile },
@@ -113,7 +116,7 @@ try {
   }
   const cpu = cpus();
   const section = [
-    `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\`${options.quick ? ' (--quick sizes)' : ''}: ${runs} runs of each bench, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${Math.round((Date.now() - started) / 60_000)} min in all.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\`${options.quick ? ' (--quick sizes)' : ''}: ${runs} run${runs === 1 ? '' : 's'} of each bench, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${Math.round((Date.now() - started) / 1000)} s in all.`,
     '',
     renderTable(ROWS, figures),
   ].join('\n');
