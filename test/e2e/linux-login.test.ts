@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -133,7 +133,7 @@ describe('SSH keys from Entra, through the directory', () => {
   let keys: string;
   let id: string;
   const key = (name: string) => join(keys, name);
-  const publicKey = async (name: string) => (await run('cat', [`${key(name)}.pub`])).stdout.trim();
+  const publicKey = async (name: string) => (await readFile(`${key(name)}.pub`, 'utf8')).trim();
   const patch = (...Operations: unknown[]) =>
     listener.scim('PATCH', `/scim/Users/${id}`, { schemas: [PATCH], Operations });
 

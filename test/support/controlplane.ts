@@ -17,8 +17,10 @@ export interface ControlPlane {
   dir: string;
   /** Stops kube-apiserver and starts it again on the same port and etcd, as an API server upgrade would. */
   restartApiserver(): Promise<void>;
-  /** kill -9 of etcd and kube-apiserver together, then both started again on the same data and ports. */
-  crashAndRestart(): Promise<void>;
+  /** kill -9 of etcd and kube-apiserver together. */
+  crash(): Promise<void>;
+  /** After crash(): etcd and kube-apiserver started again on the same data and ports. */
+  recover(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -140,11 +142,13 @@ export async function startControlPlane(): Promise<ControlPlane> {
         await apiserver?.stop();
         apiserver = await launch();
       },
-      async crashAndRestart() {
+      async crash() {
         for (const server of [apiserver, etcd]) {
           server?.child.kill('SIGKILL');
           await server?.exited;
         }
+      },
+      async recover() {
         etcd = (await startEtcd(binDir, dir, started)).etcd;
         apiserver = await launch();
       },
