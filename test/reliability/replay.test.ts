@@ -99,7 +99,7 @@ describe('an initial cycle through two listener replicas, with crashes and dropp
     }
   };
 
-  /** Runs work(0..count-1) CONCURRENCY at a time; calls faults with the index reached so far. */
+  /** Runs work(0..count-1), CONCURRENCY at a time. */
   const replay = async (count: number, work: (i: number) => Promise<void>) => {
     let next = 0;
     await Promise.all(
@@ -110,6 +110,11 @@ describe('an initial cycle through two listener replicas, with crashes and dropp
   };
   const whenReached = async (progress: () => number, target: number) => {
     while (progress() < target) await sleep(5);
+  };
+  const crashSlapd = async () => {
+    await slapd.kill();
+    await sleep(1000);
+    await slapd.restart();
   };
   const dropConnections = async () => {
     const dropped = await slapd.dropClientConnections();
@@ -133,9 +138,7 @@ describe('an initial cycle through two listener replicas, with crashes and dropp
         await whenReached(() => usersDone, USERS / 2);
         await dropConnections();
         await whenReached(() => usersDone, (3 * USERS) / 4);
-        await slapd.kill();
-        await sleep(1000);
-        await slapd.restart();
+        await crashSlapd();
       })();
       await replay(USERS, async (i) => {
         const userName = `user${i}@example.org`;
@@ -154,9 +157,7 @@ describe('an initial cycle through two listener replicas, with crashes and dropp
         await whenReached(() => groupsDone, GROUPS / 3);
         await dropConnections();
         await whenReached(() => groupsDone, (2 * GROUPS) / 3);
-        await slapd.kill();
-        await sleep(1000);
-        await slapd.restart();
+        await crashSlapd();
       })();
       await replay(GROUPS, async (g) => {
         const displayName = `group-${g}`;
