@@ -13,6 +13,7 @@ import { type Sshd, startSshd } from '../support/sshd.ts';
 const run = promisify(execFile);
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const ECMA2HOST = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 
 // What a Linux host's login configuration is made of; the tests change none of it on the machine.
 const etcSnapshot = async () =>
@@ -37,6 +38,12 @@ describe('Linux hosts follow Entra groups through nslcd', () => {
     listener = await startTestListener({ 'ldap.yaml': manifests(slapd) });
     const ids: Record<string, string> = {};
     for (const [name, password] of Object.entries(passwords)) {
+      // Entra's order: the matching lookup, then the create.
+      const lookup = await listener.scim(
+        'GET',
+        `/scim/Users?filter=${encodeURIComponent(`userName eq "${name}@example.org"`)}`,
+      );
+      expect(lookup.body.totalResults).toBe(0);
       const created = await listener.scim('POST', '/scim/Users', {
         userName: `${name}@example.org`,
         displayName: name,
@@ -65,9 +72,30 @@ describe('Linux hosts follow Entra groups through nslcd', () => {
     await slapd?.stop();
   });
 
-  it('lists the provisioned members in getent group', async () => {
+  it('resolves the provisioned users and the group members through getent', async () => {
+    const ann = await listener.scim(
+      'GET',
+      `/scim/Users?filter=${encodeURIComponent('userName eq "ann@example.org"')}`,
+    );
+    const uidNumber = ann.body.Resources[0][ECMA2HOST].uidNumber;
+    expect(uidNumber).toMatch(/^\d+$/);
+    expect(await nslcd.getent('passwd', 'ann')).toBe(`ann:*:${uidNumber}:10000:ann:/home/ann:/bin/bash`);
     expect(await nslcd.getent('group', 'linux-admins')).toMatch(/^linux-admins:\*:\d+:ann$/);
-    expect(await nslcd.getent('passwd', 'ann')).toMatch(/^ann:\*:\d+:10000:ann:\/home\/ann:\/bin\/bash$/);
+  });
+
+  it("shows a later PATCH of the user's display name on the host", async () => {
+    const ann = await listener.scim(
+      'GET',
+      `/scim/Users?filter=${encodeURIComponent('userName eq "ann@example.org"')}`,
+    );
+    const patched = await listener.scim('PATCH', `/scim/Users/${ann.body.Resources[0].id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'Replace', path: 'displayName', value: 'Ann Smith' }],
+    });
+    expect(patched.status).toBe(204);
+    expect(await nslcd.getent('passwd', 'ann')).toMatch(
+      /^ann:\*:\d+:10000:Ann Smith:\/home\/ann:\/bin\/bash$/,
+    );
   });
 
   it('admits a member of the group and refuses a user who is not one, until Entra adds them', async () => {
@@ -118,7 +146,6 @@ describe('Linux hosts follow Entra groups through nslcd', () => {
   });
 });
 
-const ECMA2HOST = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 const SSH_KEY = `${ECMA2HOST}:sshPublicKey`;
 
 // The SSH public key path: the connector maps sshPublicKey (openssh-lpk schema), and an sshd whose
