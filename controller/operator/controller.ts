@@ -1,11 +1,22 @@
 import { isDeepStrictEqual } from 'node:util';
-import { CustomObjectsApi, type KubeConfig, makeInformer } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  makeInformer,
+  type V1Deployment,
+} from '@kubernetes/client-node';
 import { apply, type Kube, kubeClients, patchStatus } from '../adapters/k8s/client.ts';
 import { createWorkQueue } from '../adapters/k8s/workqueue.ts';
 import { GROUP, VERSION } from '../config/schema.ts';
 import type { AttributeMapping, LdapConnector } from '../config/types.ts';
 import { ConfigError, validateResource } from '../config/validate.ts';
-import { renderChildren, renderTlsSecret, serviceDnsNames } from '../core/reconcile/children.ts';
+import {
+  LISTENER_SELECTOR,
+  renderChildren,
+  renderTlsSecret,
+  serviceDnsNames,
+} from '../core/reconcile/children.ts';
 import { type Condition, Reason, setCondition } from '../core/reconcile/conditions.ts';
 import {
   type ConnectorEvent,
@@ -97,6 +108,18 @@ export async function startOperator(options: OperatorOptions) {
     kc,
     path('attributemappings'),
     lister('attributemappings'),
+  );
+  // The listener Deployments, so that a connector's status follows its listener becoming available (or not)
+  // when it happens rather than at the next resync.
+  const apps = kc.makeApiClient(AppsV1Api);
+  const deployments = makeInformer<V1Deployment>(
+    kc,
+    `/apis/apps/v1${options.namespace ? `/namespaces/${options.namespace}` : ''}/deployments`,
+    () =>
+      (options.namespace
+        ? apps.listNamespacedDeployment({ namespace: options.namespace, labelSelector: LISTENER_SELECTOR })
+        : apps.listDeploymentForAllNamespaces({ labelSelector: LISTENER_SELECTOR })) as never,
+    LISTENER_SELECTOR,
   );
 
   const metrics = options.metrics;
@@ -235,6 +258,7 @@ export async function startOperator(options: OperatorOptions) {
   for (const [name, informer] of [
     ['ldapconnectors', connectors],
     ['attributemappings', mappings],
+    ['deployments', deployments],
   ] as const) {
     let delay = 1000;
     informer.on('connect', () => {
@@ -252,6 +276,7 @@ export async function startOperator(options: OperatorOptions) {
   // Both caches are filled before the first reconcile, so a connector never renders without its mappings.
   await connectors.start();
   await mappings.start();
+  await deployments.start();
   const enqueueConnector = (c: Resource) => queue.add(key(c.metadata?.namespace, c.metadata?.name));
   const enqueueMapping = (m: Resource & Partial<AttributeMapping>) =>
     queue.add(key(m.metadata?.namespace, m.spec?.connectorRef?.name));
@@ -281,6 +306,18 @@ export async function startOperator(options: OperatorOptions) {
     if (mappingChanged(m)) enqueueMapping(m);
   });
   mappings.on('delete', enqueueMapping);
+  // A Deployment's status changes often (observedGeneration, replica counts); only availability is reported.
+  const available = new Map<string, boolean>();
+  const deploymentChanged = (d: V1Deployment) => {
+    const owner = d.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'LdapConnector');
+    if (!owner) return;
+    const k = key(d.metadata?.namespace, owner.name);
+    const now = (d.status?.availableReplicas ?? 0) > 0;
+    if (available.get(k) !== now) queue.add(k);
+    available.set(k, now);
+  };
+  deployments.on('add', deploymentChanged);
+  deployments.on('update', deploymentChanged);
 
   for (const c of connectors.list()) enqueueConnector(c);
   const resync = setInterval(() => {

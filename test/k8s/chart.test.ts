@@ -110,6 +110,10 @@ describe('Helm chart', () => {
         )
       ).trim(),
     ).toBe('yes');
+    // It watches the listener Deployments it owns, so their availability reaches the connector's status.
+    expect(
+      (await kubectl('auth', 'can-i', 'watch', 'deployments.apps', '--as', account, '-n', namespace)).trim(),
+    ).toBe('yes');
     await expect(
       kubectl('auth', 'can-i', 'delete', 'configmaps', '--as', account, '-n', namespace),
     ).rejects.toThrow(/no/);

@@ -28,13 +28,19 @@ export function tlsSecretName(connector: LdapConnector): string {
   return connector.spec.scim.tls.secretName || `${childName(connector)}-tls`;
 }
 
+const LISTENER_LABELS = {
+  'app.kubernetes.io/name': 'scim-ldap-listener',
+  'app.kubernetes.io/managed-by': 'scim-ldap-operator',
+};
+
+/** Label selector of every listener child the operator manages, whatever its connector. */
+export const LISTENER_SELECTOR = Object.entries(LISTENER_LABELS)
+  .map(([name, value]) => `${name}=${value}`)
+  .join(',');
+
 // Only our own labels: never the connector's, so Argo CD's tracking label or annotation is not copied.
 function labels(connector: LdapConnector): Record<string, string> {
-  return {
-    'app.kubernetes.io/name': 'scim-ldap-listener',
-    'app.kubernetes.io/instance': connector.metadata.name,
-    'app.kubernetes.io/managed-by': 'scim-ldap-operator',
-  };
+  return { ...LISTENER_LABELS, 'app.kubernetes.io/instance': connector.metadata.name };
 }
 
 function metadata(connector: LdapConnector, name: string) {
