@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,12 +37,19 @@ export interface ManifestOptions {
   auxiliaryObjectClasses?: readonly string[];
   /** More connector spec fields, as YAML lines indented by two spaces (e.g. `  group: {style: groupOfNames}`). */
   spec?: string;
+  /** How the listener reaches slapd (default None); LDAPS and StartTLS trust the test CA through caSecretRef. */
+  security?: 'None' | 'LDAPS' | 'StartTLS';
 }
 
 /** Secrets, an LdapConnector on a test slapd (plain LDAP on loopback) and its AttributeMapping, as YAML. */
 export function manifests(slapd: Slapd, options: ManifestOptions = {}): string {
   const name = options.name ?? 'ldap';
-  const port = new URL(slapd.ldapUrl).port;
+  const security = options.security ?? 'None';
+  const { port } = new URL(security === 'LDAPS' ? slapd.ldapsUrl : slapd.ldapUrl);
+  // TLS checks the name the test certificate carries; the CA goes into the Secret as a block scalar.
+  const hostname = security === 'None' ? '127.0.0.1' : 'localhost';
+  const ca = readFileSync(slapd.caCertPath, 'utf8').trimEnd().replaceAll('\n', '\n    ');
+  const caRef = security === 'None' ? '' : `, caSecretRef: {name: ${name}-secrets}`;
   const user = [
     ...(options.attributes ? [`attributes: [${options.attributes.join(', ')}]`] : []),
     ...(options.auxiliaryObjectClasses
@@ -52,14 +60,17 @@ export function manifests(slapd: Slapd, options: ManifestOptions = {}): string {
   return `apiVersion: v1
 kind: Secret
 metadata: {name: ${name}-secrets}
-stringData: {password: ${slapd.adminPassword}}
+stringData:
+  password: ${slapd.adminPassword}
+  ca.crt: |
+    ${ca}
 data: {token: ${Buffer.from(TOKEN).toString('base64')}}
 ---
 apiVersion: scim-ldap.io/v1alpha1
 kind: LdapConnector
 metadata: {name: ${name}}
 spec:
-  server: {host: 127.0.0.1, port: ${port}, security: None}
+  server: {host: ${hostname}, port: ${port}, security: ${security}${caRef}}
   bind: {dn: "${slapd.adminDN}", passwordSecretRef: {name: ${name}-secrets}}
   baseDN: ${slapd.baseDN}${userSpec}${options.spec ? `\n${options.spec}` : ''}
   scim: {tokenSecretRef: {name: ${name}-secrets}}

@@ -30,8 +30,9 @@ export interface Slapd {
   /** Starts slapd again on the same data and ports, after kill(). */
   restart(): Promise<void>;
   /**
-   * Tears down every client's TCP connection to the ldap:// port (the kernel aborts the client sockets and
-   * resets the peer), while slapd runs on, as a firewall or a load balancer failover would; returns how many.
+   * Tears down every client's TCP connection to the ldap:// and ldaps:// ports (the kernel aborts the client
+   * sockets and resets the peer), while slapd runs on, as a firewall or a load balancer failover would; returns
+   * how many.
    */
   dropClientConnections(): Promise<number>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -200,17 +201,21 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   };
   const dropClientConnections = async (): Promise<number> => {
     if (process.getuid?.() !== 0) throw new Error('dropping connections (ss -K) needs root');
-    const { stdout } = await run('ss', [
-      '-K',
-      '-4',
-      '-t',
-      '-n',
+    const filter = [
       'dst',
       '127.0.0.1',
+      'and',
+      '(',
       'dport',
       '=',
       `:${port}`,
-    ]);
+      'or',
+      'dport',
+      '=',
+      `:${tlsPort}`,
+      ')',
+    ];
+    const { stdout } = await run('ss', ['-K', '-4', '-t', '-n', ...filter]);
     return stdout.split('\n').filter((line) => line.startsWith('ESTAB')).length;
   };
   return {

@@ -101,6 +101,9 @@ function toChange(m: Modification): Change {
 export function openDirectory(options: DirectoryOptions): Directory {
   let client: Client | undefined;
   let connecting: Promise<Client> | undefined;
+  // Clients whose socket closed. ldapts notices a closed socket only on the one it opened: after StartTLS it
+  // keeps reporting a dead TLS socket as connected, and the next operation waits for its timeout.
+  const closed = new WeakSet<Client>();
 
   async function connect(): Promise<Client> {
     const tlsOptions = {
@@ -109,12 +112,16 @@ export function openDirectory(options: DirectoryOptions): Directory {
       minVersion: 'TLSv1.2' as const,
     };
     const secure = options.url.startsWith('ldaps://');
-    const fresh = new Client({
+    const watched = <T extends Socket>(socket: T): T => {
+      socket.once('close', () => closed.add(fresh));
+      return corked(socket);
+    };
+    const fresh: Client = new Client({
       url: options.url,
       createConnection: ((...args: Parameters<typeof netConnect>) =>
-        corked(netConnect(...args))) as typeof netConnect,
+        watched(netConnect(...args))) as typeof netConnect,
       createSecureConnection: ((...args: Parameters<typeof tlsConnect>) =>
-        corked(tlsConnect(...args))) as typeof tlsConnect,
+        watched(tlsConnect(...args))) as typeof tlsConnect,
       timeout: options.operationTimeoutMs,
       connectTimeout: options.connectTimeoutMs,
       strictDN: false,
@@ -133,7 +140,7 @@ export function openDirectory(options: DirectoryOptions): Directory {
   }
 
   async function current(): Promise<Client> {
-    if (client?.isConnected) return client;
+    if (client?.isConnected && !closed.has(client)) return client;
     connecting ??= connect().finally(() => {
       connecting = undefined;
     });
