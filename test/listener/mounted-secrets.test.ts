@@ -16,7 +16,10 @@ describe('listener with mounted Secrets', () => {
   beforeAll(async () => {
     slapd = await startSlapd();
     dir = await mkdtemp(join(tmpdir(), 'mounted-'));
-    const withoutSecretDocs = manifests(slapd).split('---\n').slice(1).join('---\n');
+    const withoutSecretDocs = manifests(slapd)
+      .split(/^---\n/m)
+      .slice(1)
+      .join('---\n');
     await mkdir(join(dir, 'config'));
     await writeFile(join(dir, 'config', 'connector.yaml'), withoutSecretDocs);
     await mkdir(join(dir, 'secrets', 'ldap-secrets'), { recursive: true });

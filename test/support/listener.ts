@@ -39,17 +39,45 @@ export interface ManifestOptions {
   spec?: string;
   /** How the listener reaches slapd (default None); LDAPS and StartTLS trust the test CA through caSecretRef. */
   security?: 'None' | 'LDAPS' | 'StartTLS';
+  /**
+   * How it binds (default Simple, as the admin); SaslExternal presents the test PKI's admin client certificate,
+   * which slapd maps to its admin.
+   */
+  bind?: 'Simple' | 'SaslExternal';
 }
 
-/** Secrets, an LdapConnector on a test slapd (plain LDAP on loopback) and its AttributeMapping, as YAML. */
+/** A PEM file as the body of a YAML block scalar indented by four spaces. */
+function indentedPem(path: string): string {
+  return readFileSync(path, 'utf8').trimEnd().replaceAll('\n', '\n    ');
+}
+
+/** Secrets, an LdapConnector on a test slapd (plain LDAP on loopback unless `security` says) and its AttributeMapping, as YAML. */
 export function manifests(slapd: Slapd, options: ManifestOptions = {}): string {
   const name = options.name ?? 'ldap';
   const security = options.security ?? 'None';
   const { port } = new URL(security === 'LDAPS' ? slapd.ldapsUrl : slapd.ldapUrl);
   // TLS checks the name the test certificate carries; the CA goes into the Secret as a block scalar.
   const hostname = security === 'None' ? '127.0.0.1' : 'localhost';
-  const ca = readFileSync(slapd.caCertPath, 'utf8').trimEnd().replaceAll('\n', '\n    ');
-  const caRef = security === 'None' ? '' : `, caSecretRef: {name: ${name}-secrets}`;
+  const tls = security !== 'None';
+  const caRef = tls ? `, caSecretRef: {name: ${name}-secrets}` : '';
+  const caData = tls ? `\n  ca.crt: |\n    ${indentedPem(slapd.caCertPath)}` : '';
+  const external = options.bind === 'SaslExternal';
+  const bind = external
+    ? `{method: SaslExternal, clientCertSecretRef: {name: ${name}-client}}`
+    : `{dn: "${slapd.adminDN}", passwordSecretRef: {name: ${name}-secrets}}`;
+  const clientSecret = external
+    ? `apiVersion: v1
+kind: Secret
+metadata: {name: ${name}-client}
+type: kubernetes.io/tls
+stringData:
+  tls.crt: |
+    ${indentedPem(slapd.externalClient.certPath)}
+  tls.key: |
+    ${indentedPem(slapd.externalClient.keyPath)}
+---
+`
+    : '';
   const user = [
     ...(options.attributes ? [`attributes: [${options.attributes.join(', ')}]`] : []),
     ...(options.auxiliaryObjectClasses
@@ -57,13 +85,11 @@ export function manifests(slapd: Slapd, options: ManifestOptions = {}): string {
       : []),
   ];
   const userSpec = user.length > 0 ? `\n  user: {${user.join(', ')}}` : '';
-  return `apiVersion: v1
+  return `${clientSecret}apiVersion: v1
 kind: Secret
 metadata: {name: ${name}-secrets}
 stringData:
-  password: ${slapd.adminPassword}
-  ca.crt: |
-    ${ca}
+  password: ${slapd.adminPassword}${caData}
 data: {token: ${Buffer.from(TOKEN).toString('base64')}}
 ---
 apiVersion: scim-ldap.io/v1alpha1
@@ -71,7 +97,7 @@ kind: LdapConnector
 metadata: {name: ${name}}
 spec:
   server: {host: ${hostname}, port: ${port}, security: ${security}${caRef}}
-  bind: {dn: "${slapd.adminDN}", passwordSecretRef: {name: ${name}-secrets}}
+  bind: ${bind}
   baseDN: ${slapd.baseDN}${userSpec}${options.spec ? `\n${options.spec}` : ''}
   scim: {tokenSecretRef: {name: ${name}-secrets}}
 ---

@@ -22,6 +22,8 @@ export interface Slapd {
   ldapiPath: string;
   /** PEM of the CA that signed the server certificate (for localhost and 127.0.0.1). */
   caCertPath: string;
+  /** A client certificate (signed by that CA) that a SASL EXTERNAL bind maps to the admin (olcAuthzRegexp). */
+  externalClient: { certPath: string; keyPath: string };
   dir: string;
   pid: number;
   stop(): Promise<void>;
@@ -87,6 +89,7 @@ olcTLSCertificateFile: ${pki.serverCert}
 olcTLSCertificateKeyFile: ${pki.serverKey}
 olcTLSProtocolMin: 3.3
 olcTLSVerifyClient: try
+olcAuthzRegexp: {0}"^cn=admin,o=system:masters$" "cn=admin,${baseDN}"
 
 dn: cn=module{0},cn=config
 objectClass: olcModuleList
@@ -226,6 +229,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     ldapsUrl: `ldaps://localhost:${tlsPort}`,
     ldapiPath,
     caCertPath: pki.caCert,
+    externalClient: { certPath: pki.adminCert, keyPath: pki.adminKey },
     dir,
     pid: server.child.pid ?? -1,
     stop,
