@@ -122,4 +122,24 @@ describe('hostile values through the SCIM API', () => {
     expect((await lookup('Users', renamed)).Resources[0].id).toBe(users.get(first));
     expect((await lookup('Users', first)).totalResults).toBe(0);
   });
+
+  it.each(HOSTILE_VALUES)('adds no one for the member id %j, and finds no resource by it', async (value) => {
+    const group = groups.get(HOSTILE_VALUES[0] as string);
+    const added = await listener.scim('PATCH', `/scim/Groups/${group}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'Add', path: 'members', value: [{ value }] }],
+    });
+    expect(added.status).toBe(400);
+    const read = await listener.scim('GET', `/scim/Groups/${group}`);
+    expect(read.body.members ?? []).toEqual([]);
+    for (const resource of ['Users', 'Groups']) {
+      expect((await listener.scim('GET', `/scim/${resource}/${encodeURIComponent(value)}`)).status).toBe(404);
+      const byId = await listener.scim(
+        'GET',
+        `/scim/${resource}?filter=${encodeURIComponent(`id eq ${JSON.stringify(value)}`)}`,
+      );
+      expect(byId.status).toBe(200);
+      expect(byId.body.totalResults).toBe(0);
+    }
+  });
 });
