@@ -2,13 +2,15 @@
 // AttributeMapping) to its first status, against the API server's own create round trip in the same run; then
 // 200 connectors, the time until all have a status, and the operator's memory.
 // Run: node bench/operator.ts [connectors]
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { promisify } from 'node:util';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
 import { startControlPlane } from '../test/support/controlplane.ts';
 import { contosoMappings } from '../test/support/listener.ts';
+import { createConnectorSecrets, directorySpec, testConnector } from '../test/support/operator.ts';
 import { freePort } from '../test/support/ports.ts';
 import { startSlapd } from '../test/support/slapd.ts';
 import { recordFigures } from './report.ts';
@@ -26,9 +28,6 @@ const slapd = await startSlapd();
 const kc = new KubeConfig();
 kc.loadFromFile(plane.kubeconfigPath);
 const custom = kc.makeApiClient(CustomObjectsApi);
-const core = kc.makeApiClient(CoreV1Api);
-const { execFile } = await import('node:child_process');
-const { promisify } = await import('node:util');
 const run = promisify(execFile);
 await run(join(plane.binDir, 'kubectl'), [
   '--kubeconfig',
@@ -46,14 +45,7 @@ await run(join(plane.binDir, 'kubectl'), [
   'crd/ldapconnectors.scim-ldap.io',
   'crd/attributemappings.scim-ldap.io',
 ]);
-await core.createNamespacedSecret({
-  namespace,
-  body: { metadata: { name: 'bind' }, stringData: { password: slapd.adminPassword } },
-});
-await core.createNamespacedSecret({
-  namespace,
-  body: { metadata: { name: 'token' }, stringData: { token: 'bench-token-0123456789' } },
-});
+await createConnectorSecrets(kc, namespace, slapd.adminPassword);
 const mappings = (load(`m:\n${contosoMappings()}`) as { m: unknown[] }).m;
 
 const create = async (name: string) => {
@@ -61,17 +53,7 @@ const create = async (name: string) => {
     ...GROUP,
     plural: 'ldapconnectors',
     namespace,
-    body: {
-      apiVersion: 'scim-ldap.io/v1alpha1',
-      kind: 'LdapConnector',
-      metadata: { name },
-      spec: {
-        server: { host: '127.0.0.1', port: Number(new URL(slapd.ldapUrl).port), security: 'None' },
-        bind: { dn: slapd.adminDN, passwordSecretRef: { name: 'bind' } },
-        baseDN: slapd.baseDN,
-        scim: { tokenSecretRef: { name: 'token' } },
-      },
-    },
+    body: testConnector(name, directorySpec(slapd)),
   });
   await custom.createNamespacedCustomObject({
     ...GROUP,

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlane, startControlPlane } from '../support/controlplane.ts';
-import { spawnOperator, testConnector } from '../support/operator.ts';
+import { createConnectorSecrets, directorySpec, spawnOperator, testConnector } from '../support/operator.ts';
 import { repoRoot } from '../support/paths.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
 
@@ -40,15 +40,7 @@ describe('operator across API server restarts and an etcd crash', () => {
     [plane, slapd] = await Promise.all([startControlPlane(), startSlapd()]);
     kc = new KubeConfig();
     kc.loadFromFile(plane.kubeconfigPath);
-    const core = kc.makeApiClient(CoreV1Api);
-    await core.createNamespacedSecret({
-      namespace,
-      body: { metadata: { name: 'bind' }, stringData: { password: slapd.adminPassword } },
-    });
-    await core.createNamespacedSecret({
-      namespace,
-      body: { metadata: { name: 'token' }, stringData: { token: 'crash-token-0123456789' } },
-    });
+    await createConnectorSecrets(kc, namespace, slapd.adminPassword);
     const kubectl = join(plane.binDir, 'kubectl');
     await run(kubectl, [
       '--kubeconfig',
@@ -108,11 +100,6 @@ describe('operator across API server restarts and an etcd crash', () => {
   it('finishes the reconciles a crash of etcd and the API server interrupted, with the right status', async () => {
     const custom = kc.makeApiClient(CustomObjectsApi);
     const names = Array.from({ length: 40 }, (_, i) => `crash-${i}`);
-    const spec = {
-      server: { host: '127.0.0.1', port: Number(new URL(slapd.ldapUrl).port), security: 'None' },
-      bind: { dn: slapd.adminDN, passwordSecretRef: { name: 'bind' } },
-      baseDN: slapd.baseDN,
-    };
     const port = new URL(slapd.ldapUrl).port;
     const probesInFlight = async () =>
       (await run('ss', ['-H', '-t', '-n', 'state', 'established', 'dport', '=', `:${port}`])).stdout
@@ -129,7 +116,7 @@ describe('operator across API server restarts and an etcd crash', () => {
             ...GROUP,
             plural: 'ldapconnectors',
             namespace,
-            body: testConnector(name, spec),
+            body: testConnector(name, directorySpec(slapd)),
           }),
         ),
       );

@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { argoCdHealth } from '../support/argocd.ts';
 import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
 import { contosoMappings } from '../support/listener.ts';
-import { spawnOperator, testConnector } from '../support/operator.ts';
+import { createConnectorSecrets, directorySpec, spawnOperator, testConnector } from '../support/operator.ts';
 import { repoRoot } from '../support/paths.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
 
@@ -61,24 +61,12 @@ describe('connector status follows its listener Deployment', () => {
     slapd = await startSlapd();
     await applyCrds(`${repoRoot}/crds`, ['ldapconnectors.scim-ldap.io', 'attributemappings.scim-ldap.io']);
     namespace = await createTestNamespace(kc, 'availability');
-    const core = kc.makeApiClient(CoreV1Api);
-    await core.createNamespacedSecret({
-      namespace,
-      body: { metadata: { name: 'bind' }, stringData: { password: slapd.adminPassword } },
-    });
-    await core.createNamespacedSecret({
-      namespace,
-      body: { metadata: { name: 'token' }, stringData: { token: 'availability-token-0123' } },
-    });
+    await createConnectorSecrets(kc, namespace, slapd.adminPassword);
     await custom.createNamespacedCustomObject({
       ...GROUP,
       plural: 'ldapconnectors',
       namespace,
-      body: testConnector('ldap', {
-        server: { host: '127.0.0.1', port: Number(new URL(slapd.ldapUrl).port), security: 'None' },
-        bind: { dn: slapd.adminDN, passwordSecretRef: { name: 'bind' } },
-        baseDN: slapd.baseDN,
-      }),
+      body: testConnector('ldap', directorySpec(slapd)),
     });
     await custom.createNamespacedCustomObject({
       ...GROUP,

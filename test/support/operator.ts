@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { repoRoot } from './paths.ts';
 import { freePort } from './ports.ts';
+import type { Slapd } from './slapd.ts';
 
 /** `scim-ldap operator` as its own process against a kubeconfig, with a free health port. */
 export async function spawnOperator(
@@ -34,4 +36,30 @@ export function testConnector(name: string, spec: Record<string, unknown> = {}) 
       ...spec,
     },
   };
+}
+
+/** testConnector's spec fields for a test slapd (plain LDAP on loopback, bound as its admin). */
+export function directorySpec(slapd: Slapd) {
+  return {
+    server: { host: '127.0.0.1', port: Number(new URL(slapd.ldapUrl).port), security: 'None' },
+    bind: { dn: slapd.adminDN, passwordSecretRef: { name: 'bind' } },
+    baseDN: slapd.baseDN,
+  };
+}
+
+/** The Secrets testConnector refers to: `bind` (the directory password) and `token` (the SCIM bearer token). */
+export async function createConnectorSecrets(
+  kc: KubeConfig,
+  namespace: string,
+  password: string,
+): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespacedSecret({
+    namespace,
+    body: { metadata: { name: 'bind' }, stringData: { password } },
+  });
+  await core.createNamespacedSecret({
+    namespace,
+    body: { metadata: { name: 'token' }, stringData: { token: 'connector-token-0123456789' } },
+  });
 }
