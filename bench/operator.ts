@@ -7,10 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { load } from 'js-yaml';
 import { startControlPlane } from '../test/support/controlplane.ts';
-import { contosoMappings } from '../test/support/listener.ts';
-import { createConnectorSecrets, directorySpec, testConnector } from '../test/support/operator.ts';
+import {
+  createConnectorSecrets,
+  directorySpec,
+  testConnector,
+  testMapping,
+} from '../test/support/operator.ts';
 import { freePort } from '../test/support/ports.ts';
 import { startSlapd } from '../test/support/slapd.ts';
 import { recordFigures } from './report.ts';
@@ -46,7 +49,6 @@ await run(join(plane.binDir, 'kubectl'), [
   'crd/attributemappings.scim-ldap.io',
 ]);
 await createConnectorSecrets(kc, namespace, slapd.adminPassword);
-const mappings = (load(`m:\n${contosoMappings()}`) as { m: unknown[] }).m;
 
 const create = async (name: string) => {
   await custom.createNamespacedCustomObject({
@@ -59,12 +61,7 @@ const create = async (name: string) => {
     ...GROUP,
     plural: 'attributemappings',
     namespace,
-    body: {
-      apiVersion: 'scim-ldap.io/v1alpha1',
-      kind: 'AttributeMapping',
-      metadata: { name: `${name}-users` },
-      spec: { connectorRef: { name }, object: 'User', mappings },
-    },
+    body: testMapping(name),
   });
 };
 const hasStatus = async (name: string) =>

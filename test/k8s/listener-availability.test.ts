@@ -1,11 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { argoCdHealth } from '../support/argocd.ts';
 import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
-import { contosoMappings } from '../support/listener.ts';
-import { createConnectorSecrets, directorySpec, spawnOperator, testConnector } from '../support/operator.ts';
+import {
+  createConnectorSecrets,
+  directorySpec,
+  spawnOperator,
+  testConnector,
+  testMapping,
+} from '../support/operator.ts';
 import { repoRoot } from '../support/paths.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
 
@@ -72,16 +76,7 @@ describe('connector status follows its listener Deployment', () => {
       ...GROUP,
       plural: 'attributemappings',
       namespace,
-      body: {
-        apiVersion: 'scim-ldap.io/v1alpha1',
-        kind: 'AttributeMapping',
-        metadata: { name: 'ldap-users' },
-        spec: {
-          connectorRef: { name: 'ldap' },
-          object: 'User',
-          mappings: (load(`m:\n${contosoMappings()}`) as { m: unknown[] }).m,
-        },
-      },
+      body: testMapping('ldap'),
     });
     ({ process: operator } = await spawnOperator(inject('kubeconfig'), [
       ...['--namespace', namespace, '--resync-seconds', '3600', '--image', 'x'],

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { load } from 'js-yaml';
+import { contosoMappings } from './listener.ts';
 import { repoRoot } from './paths.ts';
 import { freePort } from './ports.ts';
 import type { Slapd } from './slapd.ts';
@@ -62,4 +64,18 @@ export async function createConnectorSecrets(
     namespace,
     body: { metadata: { name: 'token' }, stringData: { token: 'connector-token-0123456789' } },
   });
+}
+
+/** An AttributeMapping `<connector>-users` with the contoso user mappings, for the named connector. */
+export function testMapping(connector: string) {
+  return {
+    apiVersion: 'scim-ldap.io/v1alpha1',
+    kind: 'AttributeMapping',
+    metadata: { name: `${connector}-users` },
+    spec: {
+      connectorRef: { name: connector },
+      object: 'User',
+      mappings: (load(`m:\n${contosoMappings()}`) as { m: unknown[] }).m,
+    },
+  };
 }
