@@ -307,17 +307,27 @@ export async function startOperator(options: OperatorOptions) {
   });
   mappings.on('delete', enqueueMapping);
   // A Deployment's status changes often (observedGeneration, replica counts); only availability is reported.
+  // A deleted one is put back at once.
   const available = new Map<string, boolean>();
-  const deploymentChanged = (d: V1Deployment) => {
+  const ownerKey = (d: V1Deployment) => {
     const owner = d.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'LdapConnector');
-    if (!owner) return;
-    const k = key(d.metadata?.namespace, owner.name);
-    const now = (d.status?.availableReplicas ?? 0) > 0;
-    if (available.get(k) !== now) queue.add(k);
-    available.set(k, now);
+    return owner && key(d.metadata?.namespace, owner.name);
+  };
+  const deploymentChanged = (d: V1Deployment) => {
+    const k = ownerKey(d);
+    if (!k) return;
+    const isAvailable = (d.status?.availableReplicas ?? 0) > 0;
+    if (available.get(k) !== isAvailable) queue.add(k);
+    available.set(k, isAvailable);
   };
   deployments.on('add', deploymentChanged);
   deployments.on('update', deploymentChanged);
+  deployments.on('delete', (d) => {
+    const k = ownerKey(d);
+    if (!k) return;
+    available.delete(k);
+    queue.add(k);
+  });
 
   for (const c of connectors.list()) enqueueConnector(c);
   const resync = setInterval(() => {

@@ -106,4 +106,20 @@ describe('connector status follows its listener Deployment', () => {
     expect(await condition('Ready')).toBe('False/NotReady');
     expect(await kubectl('get', 'ldapconnectors', '-n', namespace)).toMatch(/\nldap\s+False\s+Reachable\s/);
   });
+
+  it('puts back a listener Deployment someone deleted, without waiting for the resync', async () => {
+    const uid = () =>
+      kubectl('get', 'deployment', 'ldap-scim', '-n', namespace, '-o', 'jsonpath={.metadata.uid}').catch(
+        () => '',
+      );
+    const deleted = await uid();
+    expect(deleted).not.toBe('');
+    await kubectl('delete', 'deployment', 'ldap-scim', '-n', namespace);
+    await expect
+      .poll(async () => ((current) => current !== '' && current !== deleted)(await uid()), {
+        timeout: 10_000,
+        interval: 100,
+      })
+      .toBe(true);
+  });
 });
