@@ -184,6 +184,19 @@ describe('SCIM listener over slapd, as Entra drives it', () => {
     }
   });
 
+  it('says so when a create names a container the directory does not have', async () => {
+    const response = await listener.scim('POST', USER, {
+      userName: 'lost@example.org',
+      displayName: 'lost',
+      name: { familyName: 'lost' },
+      'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User': {
+        '-dn-': 'uid=lost,ou=nowhere,dc=example,dc=org',
+      },
+    });
+    expect(response.status).toBe(404);
+    expect(response.body.detail).toMatch(/^create user: .*the container the mapped DN names does not exist/);
+  });
+
   it('serves the connector at its ECMA2Host path too, and discovery with directory attributes', async () => {
     const { status, body } = await listener.scim('GET', '/ecma2host_ldap/scim/Schemas');
     expect(status).toBe(200);

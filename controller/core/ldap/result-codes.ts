@@ -24,7 +24,10 @@ export const LDAP_RESULT_TO_SCIM: Readonly<
   },
   20: { status: 409, scimType: 'uniqueness', reason: 'the value already exists' },
   21: { status: 400, scimType: 'invalidValue', reason: 'a value has the wrong syntax for its attribute' },
-  32: { status: 404, reason: 'no such entry in the directory' },
+  32: {
+    status: 404,
+    reason: 'no such entry in the directory (on a create: the container the mapped DN names does not exist)',
+  },
   34: { status: 400, scimType: 'invalidValue', reason: 'the mapped DN is invalid' },
   49: { status: 503, reason: 'the listener cannot bind to the directory' },
   50: { status: 503, reason: 'the listener lacks directory permissions for this operation' },
