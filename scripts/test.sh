@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: bootstraps what it needs, then typechecks, lints and runs every test
-# (unit tests, and the integration tests against a real slapd and a real kube-apiserver + etcd).
+# (unit tests, and the integration tests against a real slapd and a real kube-apiserver + etcd), then the
+# benchmark suite at its quick sizes.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 "$ROOT/scripts/bootstrap.sh"
@@ -17,4 +18,11 @@ rm -rf test-results
 status=0
 vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=$?
 node scripts/test-summary.ts test-results/vitest.json || status=$?
+# After the tests, not beside them: its lock-out bench runs the machine's one nslcd, as the e2e tests do.
+mkdir -p test-results
+log "benchmark suite at its --quick sizes (that \`npm run bench\` works; no figures kept)"
+if ! node bench/suite.ts --quick --runs 1 --no-write >test-results/bench-quick.log 2>&1; then
+  tail -40 test-results/bench-quick.log >&2
+  status=1
+fi
 exit "$status"
