@@ -113,10 +113,16 @@ describe('operator', () => {
         name: 'ldap',
       })) as { metadata: { uid: string } }
     ).metadata.uid;
+    // The children are applied one after another: wait for all of them.
+    const apps = kc.makeApiClient(AppsV1Api);
     await expect
       .poll(
         () =>
-          core.readNamespacedConfigMap({ name: 'ldap-scim', namespace }).then(
+          Promise.all([
+            core.readNamespacedConfigMap({ name: 'ldap-scim', namespace }),
+            apps.readNamespacedDeployment({ name: 'ldap-scim', namespace }),
+            core.readNamespacedService({ name: 'ldap-scim', namespace }),
+          ]).then(
             () => true,
             () => false,
           ),
@@ -126,9 +132,7 @@ describe('operator', () => {
     const configMap = await core.readNamespacedConfigMap({ name: 'ldap-scim', namespace });
     expect(configMap.data?.['connector.yaml']).toContain('baseDN: dc=example,dc=org');
     expect(configMap.data?.['mapping-ldap-users.yaml']).toContain('ToLower(Word([userName], 1, "@"))');
-    const deployment = await kc
-      .makeApiClient(AppsV1Api)
-      .readNamespacedDeployment({ name: 'ldap-scim', namespace });
+    const deployment = await apps.readNamespacedDeployment({ name: 'ldap-scim', namespace });
     const container = deployment.spec?.template.spec?.containers[0];
     expect(container?.args).toEqual([
       'listener',
