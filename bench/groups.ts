@@ -1,15 +1,14 @@
 // Large groups: a group grown to 50,000 members in PATCHes of 1,000 (as Entra batches), then the time of one
 // PATCH adding or removing 1,000 members in it, against ldapmodify doing the same value changes directly.
 // Run: node bench/groups.ts [members]
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
 import { manyUsersLdif } from '../test/data/many-users.ts';
-import { manifests, TOKEN } from '../test/support/listener.ts';
-import { freePort } from '../test/support/ports.ts';
+import { manifests, spawnListener, TOKEN } from '../test/support/listener.ts';
 import { startSlapd } from '../test/support/slapd.ts';
 
 const run = promisify(execFile);
@@ -37,32 +36,8 @@ try {
   const id = (i: number) => byUid.get(`m${i}`) as string;
 
   await writeFile(join(work, 'listener.yaml'), manifests(slapd));
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'controller', 'cli.ts'),
-      'listener',
-      '-f',
-      work,
-      '--insecure-http',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
-    { stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'warn' } },
-  );
-  const url = `http://127.0.0.1:${port}/scim`;
-  for (
-    let i = 0;
-    i < 200 &&
-    !(await fetch(`http://127.0.0.1:${port}/healthz`)
-      .then((r) => r.ok)
-      .catch(() => false));
-    i++
-  )
-    await new Promise((r) => setTimeout(r, 50));
+  const listener = await spawnListener(work);
+  const url = `${listener.url}/scim`;
 
   const group = (await (
     await fetch(`${url}/Groups`, {
@@ -125,7 +100,7 @@ try {
       into.push(performance.now() - start);
     }
   }
-  child.kill('SIGTERM');
+  await listener.stop();
   await ldap.unbind();
   await slapd.stop();
 

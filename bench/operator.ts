@@ -2,7 +2,7 @@
 // AttributeMapping) to its first status, against the API server's own create round trip in the same run; then
 // 200 connectors, the time until all have a status, and the operator's memory.
 // Run: node bench/operator.ts [connectors]
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,10 +11,10 @@ import { startControlPlane } from '../test/support/controlplane.ts';
 import {
   createConnectorSecrets,
   directorySpec,
+  spawnOperator,
   testConnector,
   testMapping,
 } from '../test/support/operator.ts';
-import { freePort } from '../test/support/ports.ts';
 import { startSlapd } from '../test/support/slapd.ts';
 import { recordFigures } from './report.ts';
 
@@ -95,28 +95,17 @@ for (let i = 0; i < SAMPLES; i++) {
   });
 }
 
-const healthPort = await freePort();
-const operator = spawn(
-  process.execPath,
-  [
-    join(root, 'controller', 'cli.ts'),
-    'operator',
-    '--namespace',
-    namespace,
-    '--no-leader-elect',
-    '--health-port',
-    String(healthPort),
-    '--image',
-    'x',
-    '--resync-seconds',
-    '3600',
-  ],
-  {
-    env: { ...process.env, KUBECONFIG: plane.kubeconfigPath, LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  },
-);
-await new Promise((r) => setTimeout(r, 3000));
+const { process: operator, health: healthPort } = await spawnOperator(plane.kubeconfigPath, [
+  ...['--namespace', namespace, '--no-leader-elect', '--image', 'x', '--resync-seconds', '3600'],
+]);
+// Timed from the moment it serves: its caches are filled and its watches open.
+while (
+  !(await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+    (r) => r.ok,
+    () => false,
+  ))
+)
+  await new Promise((r) => setTimeout(r, 50));
 
 const latencies: number[] = [];
 for (let i = 0; i < SAMPLES; i++) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ldapConnectorSpec } from '../../controller/config/schema.ts';
 import { contosoMappings, manifests, startTestListener, type TestListener } from '../support/listener.ts';
 import { type Nslcd, startNslcd } from '../support/nslcd.ts';
 import { testDataPath } from '../support/paths.ts';
@@ -172,17 +173,7 @@ describe('SSH keys from Entra, through the directory', () => {
     listener = await startTestListener({
       'ldap.yaml': manifests(slapd, {
         auxiliaryObjectClasses: ['posixAccount', 'shadowAccount', 'ldapPublicKey'],
-        attributes: [
-          'cn',
-          'sn',
-          'mail',
-          'uid',
-          'uidNumber',
-          'gidNumber',
-          'homeDirectory',
-          'loginShell',
-          'sshPublicKey',
-        ],
+        attributes: [...ldapConnectorSpec.properties.user.properties.attributes.default, 'sshPublicKey'],
         mappings: `${contosoMappings(undefined, { password: false })}  - {target: sshPublicKey, source: '${SSH_KEY}'}\n`,
       }),
     });

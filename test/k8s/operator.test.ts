@@ -60,6 +60,17 @@ describe('operator', () => {
       })) as { status?: Status }
     ).status ?? {};
   const condition = async (type: string) => (await status()).conditions?.find((c) => c.type === type);
+  const patchConnectorSpec = (spec: Record<string, unknown>) =>
+    kubectl(
+      'patch',
+      'ldapconnector',
+      'ldap',
+      '-n',
+      namespace,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec }),
+    );
 
   beforeAll(async () => {
     kc = testKubeConfig();
@@ -269,32 +280,14 @@ describe('operator', () => {
 
   it('turns DirectoryReachable False with the reason when the directory address breaks, and True when fixed', async () => {
     const closed = await freePort();
-    await kubectl(
-      'patch',
-      'ldapconnector',
-      'ldap',
-      '-n',
-      namespace,
-      '--type=merge',
-      '-p',
-      JSON.stringify({ spec: { server: { port: closed } } }),
-    );
+    await patchConnectorSpec({ server: { port: closed } });
     await expect
       .poll(async () => (await condition('DirectoryReachable'))?.reason, { timeout: 30_000 })
       .toBe('Unreachable');
     expect((await condition('DirectoryReachable'))?.message).toContain(
       `cannot reach ldap://127.0.0.1:${closed}`,
     );
-    await kubectl(
-      'patch',
-      'ldapconnector',
-      'ldap',
-      '-n',
-      namespace,
-      '--type=merge',
-      '-p',
-      JSON.stringify({ spec: { server: { port: Number(new URL(slapd.ldapUrl).port) } } }),
-    );
+    await patchConnectorSpec({ server: { port: Number(new URL(slapd.ldapUrl).port) } });
     await expect
       .poll(async () => (await condition('DirectoryReachable'))?.status, { timeout: 30_000 })
       .toBe('True');
@@ -359,16 +352,7 @@ describe('operator', () => {
   });
 
   it('rolls the listener when a change needs a new pod: the port is in the pod template', async () => {
-    await kubectl(
-      'patch',
-      'ldapconnector',
-      'ldap',
-      '-n',
-      namespace,
-      '--type=merge',
-      '-p',
-      JSON.stringify({ spec: { scim: { port: 9443 } } }),
-    );
+    await patchConnectorSpec({ scim: { port: 9443 } });
     const template = async () =>
       (await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'ldap-scim', namespace })).spec
         ?.template.spec?.containers[0];
