@@ -12,6 +12,7 @@ import { GROUP, VERSION } from '../config/schema.ts';
 import type { AttributeMapping, LdapConnector } from '../config/types.ts';
 import { ConfigError, validateResource } from '../config/validate.ts';
 import {
+  childName,
   LISTENER_SELECTOR,
   renderChildren,
   renderTlsSecret,
@@ -161,7 +162,7 @@ export async function startOperator(options: OperatorOptions) {
         // Reported in the mapping's own status by the listener configuration check below.
       }
     }
-    const gathered = await gather(kube, connector, valid);
+    const gathered = await gather(kube, connector, valid, deployments.get(childName(connector), namespace));
 
     // Plan and apply: the children, and a generated certificate when one is due.
     let renewed = false;

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import type { V1Secret } from '@kubernetes/client-node';
+import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
 import { dump } from 'js-yaml';
 import { EqualityFilter } from 'ldapts';
 import { isNotFound, type Kube } from '../adapters/k8s/client.ts';
@@ -7,7 +7,7 @@ import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
 import type { AttributeMapping, LdapConnector } from '../config/types.ts';
 import { ConfigError } from '../config/validate.ts';
 import { formatDn, parseDn } from '../core/ldap/dn.ts';
-import { childName, referencedSecrets, tlsSecretName } from '../core/reconcile/children.ts';
+import { referencedSecrets, tlsSecretName } from '../core/reconcile/children.ts';
 import { Reason } from '../core/reconcile/conditions.ts';
 import {
   type CertificateInfo,
@@ -74,6 +74,8 @@ export async function gather(
   kube: Kube,
   connector: LdapConnector,
   mappings: readonly AttributeMapping[],
+  /** The listener Deployment as the operator's watch last saw it. */
+  deployment: V1Deployment | undefined,
 ): Promise<Gathered> {
   const namespace = connector.metadata.namespace ?? 'default';
   const userSupplied = connector.spec.scim.tls.secretName !== '';
@@ -113,9 +115,6 @@ export async function gather(
     // The directory is checked whatever the mappings say: reaching it needs only the connector and its Secrets.
     directory = await probeDirectory(directoryOptions(connector, secrets), connector);
   }
-  const deployment = await kube.apps
-    .readNamespacedDeployment({ name: childName(connector), namespace })
-    .catch(() => undefined);
   return {
     observations: {
       generation: Number(connector.metadata['generation'] ?? 0),
