@@ -74,6 +74,7 @@ describe('groups over slapd, as Entra drives them', () => {
       members: [],
     });
     expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/ecma2host_ldap/scim/Groups/${created.body.id}`);
     expect(await group('Linux Admins')).toMatchObject({
       objectClass: 'posixGroup',
       cn: 'Linux Admins',

@@ -67,6 +67,7 @@ describe('SCIM listener over slapd, as Entra drives it', () => {
     const { status, body, headers } = await listener.scim('POST', USER, britta);
     expect(status).toBe(201);
     expect(headers.get('content-type')).toContain('application/scim+json');
+    expect(headers.get('location')).toBe(`${USER}/${body.id}`);
     id = body.id;
     const stored = await entry('britta.simon');
     expect(stored).toMatchObject({

@@ -14,7 +14,7 @@ import {
   serviceProviderConfig,
 } from '../../core/scim/discovery.ts';
 import { errorBody, notFound, ScimError } from '../../core/scim/errors.ts';
-import { listResponse, paging, projectAttributes } from '../../core/scim/list.ts';
+import { keepsAttribute, listResponse, paging, projectAttributes } from '../../core/scim/list.ts';
 import type { GroupService } from '../../listener/groups.ts';
 import type { UserService } from '../../listener/users.ts';
 import type { Logger } from '../../log.ts';
@@ -87,6 +87,15 @@ function asScimError(error: unknown): ScimError | undefined {
 }
 
 type Query = Record<string, string | undefined>;
+
+/** 201 with the new resource and its Location: the collection URL the POST went to, plus the id. */
+function sendCreated(request: FastifyRequest, reply: FastifyReply, created: Record<string, unknown>) {
+  const collection = (request.url.split('?')[0] ?? '').replace(/\/$/, '');
+  return reply
+    .code(201)
+    .header('Location', `${collection}/${encodeURIComponent(String(created['id']))}`)
+    .send(created);
+}
 type IdParams = { id: string };
 
 type Resolve = (request: FastifyRequest) => ConnectorEndpoint | undefined;
@@ -142,16 +151,9 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
       scope.get<{ Params: IdParams; Querystring: Query }>('/Users/:id', async (request) =>
         projectAttributes(await of(request).users.get(request.params.id), request.query),
       );
-      scope.post<{ Body: Record<string, unknown> }>('/Users', async (request, reply) => {
-        const created = await of(request).users.create(bodyObject(request));
-        return reply
-          .code(201)
-          .header(
-            'Location',
-            `${request.url.replace(/\/Users\/?$/, '')}/Users/${encodeURIComponent(String(created['id']))}`,
-          )
-          .send(created);
-      });
+      scope.post<{ Body: Record<string, unknown> }>('/Users', async (request, reply) =>
+        sendCreated(request, reply, await of(request).users.create(bodyObject(request))),
+      );
       scope.put<{ Params: IdParams }>('/Users/:id', async (request) =>
         of(request).users.replace(request.params.id, bodyObject(request)),
       );
@@ -168,18 +170,7 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
       });
 
       // Entra looks groups up with excludedAttributes=members; members are only read when they are shown.
-      const withMembers = (query: Query) =>
-        !(query['excludedAttributes'] ?? '')
-          .toLowerCase()
-          .split(',')
-          .map((a) => a.trim())
-          .includes('members') &&
-        (query['attributes'] === undefined ||
-          query['attributes']
-            .toLowerCase()
-            .split(',')
-            .map((a) => a.trim())
-            .includes('members'));
+      const withMembers = (query: Query) => keepsAttribute(query, 'members');
       scope.get<{ Querystring: Query }>('/Groups', async (request) => {
         const { startIndex, count } = paging(request.query);
         const list = await of(request).groups.list({
@@ -199,16 +190,9 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
           request.query,
         ),
       );
-      scope.post('/Groups', async (request, reply) => {
-        const created = await of(request).groups.create(bodyObject(request));
-        return reply
-          .code(201)
-          .header(
-            'Location',
-            `${request.url.replace(/\/Groups\/?$/, '')}/Groups/${encodeURIComponent(String(created['id']))}`,
-          )
-          .send(created);
-      });
+      scope.post('/Groups', async (request, reply) =>
+        sendCreated(request, reply, await of(request).groups.create(bodyObject(request))),
+      );
       scope.put<{ Params: IdParams }>('/Groups/:id', async (request) =>
         of(request).groups.replace(request.params.id, bodyObject(request)),
       );

@@ -61,6 +61,16 @@ function keep(resource: Json, test: (key: string) => boolean): Json {
   return out;
 }
 
+/** Whether `attributes`/`excludedAttributes` keep a top-level attribute, as projectAttributes decides. */
+export function keepsAttribute(
+  query: { attributes?: string | undefined; excludedAttributes?: string | undefined },
+  name: string,
+): boolean {
+  const only = names(query.attributes);
+  if (only.length) return only.includes(name.toLowerCase());
+  return !names(query.excludedAttributes).includes(name.toLowerCase());
+}
+
 /** Applies `attributes` (only these, plus id/schemas/meta) or `excludedAttributes`, RFC 7644 §3.9. */
 export function projectAttributes(
   resource: Json,
