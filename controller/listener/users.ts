@@ -253,16 +253,17 @@ export function createUserService(options: UserServiceOptions) {
     return updated;
   }
 
-  async function applyActive(entry: LdapEntry, resource: Json): Promise<'deleted' | 'kept'> {
+  /** Applies the resource's `active`: whether that changed the entry, deleted it, or left it as it was. */
+  async function applyActive(entry: LdapEntry, resource: Json): Promise<'deleted' | 'changed' | 'unchanged'> {
     const active = getIgnoreCase(resource, 'active');
-    if (typeof active !== 'boolean' || active === isActive(entry, spec)) return 'kept';
-    if (!active && spec.deprovisioning.onDisable === 'Ignore') return 'kept';
+    if (typeof active !== 'boolean' || active === isActive(entry, spec)) return 'unchanged';
+    if (!active && spec.deprovisioning.onDisable === 'Ignore') return 'unchanged';
     if (!active && spec.deprovisioning.onDisable === 'Delete') {
       await remove(entry);
       return 'deleted';
     }
     await setActive(entry, active);
-    return 'kept';
+    return 'changed';
   }
 
   return {
@@ -309,9 +310,9 @@ export function createUserService(options: UserServiceOptions) {
     async replace(id: string, body: Json): Promise<Json> {
       const entry = await find(id);
       const resource = normalizeResource(body);
-      if ((await applyActive(entry, resource)) === 'deleted')
-        throw notFound(`user ${id} was deleted on disable`);
-      const current = await readBack(entry.dn);
+      const activeChange = await applyActive(entry, resource);
+      if (activeChange === 'deleted') throw notFound(`user ${id} was deleted on disable`);
+      const current = activeChange === 'changed' ? await readBack(entry.dn) : entry;
       const desired = await mapped(() =>
         applyEcmaExtension(set, toLdap(set, resource, 'update', ctx), resource, 'update'),
       );
@@ -325,8 +326,9 @@ export function createUserService(options: UserServiceOptions) {
       const entry = await find(id);
       const { resource: patched, touched } = applyPatch(view(entry), operations);
       const resource = normalizeResource(patched);
-      if (touched.has('active') && (await applyActive(entry, resource)) === 'deleted') return null;
-      const current = touched.has('active') ? await readBack(entry.dn) : entry;
+      const activeChange = touched.has('active') ? await applyActive(entry, resource) : 'unchanged';
+      if (activeChange === 'deleted') return null;
+      const current = activeChange === 'changed' ? await readBack(entry.dn) : entry;
       const mappings = mappingsTouchedBy(set, touched);
       const subset: MappingSet = {
         ...set,
