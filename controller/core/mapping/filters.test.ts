@@ -33,6 +33,17 @@ describe('scimFilterToLdap', () => {
       ldap: '(uidNumber=10042)',
     },
     {
+      reason:
+        'an exposed attribute no mapping answers for filters by its bare name, as the ECMA app sends it',
+      scim: 'mail eq "Britta@contoso.lab" and UID eq "britta"',
+      ldap: '(&(mail=Britta@contoso.lab)(uid=britta))',
+    },
+    {
+      reason: 'a mapping answers a bare name before the exposed attribute of that name',
+      scim: 'displayName eq "x"',
+      ldap: '(cn=x)',
+    },
+    {
       reason: 'values are escaped by construction',
       scim: 'displayName eq "*)(uid=*))(|(uid=*"',
       ldap: '(cn=\\2a\\29\\28uid=\\2a\\29\\29\\28|\\28uid=\\2a)',
@@ -58,9 +69,12 @@ describe('scimFilterToLdap', () => {
     ).toBe('(|(uid=britta.simon))');
   });
 
-  it('rejects an unmapped attribute with 400 invalidFilter', () => {
-    expect(() => ldap('title eq "x"')).toThrow(
-      expect.objectContaining({ status: 400, scimType: 'invalidFilter' }),
-    );
+  it.each([
+    'title eq "x"',
+    'userPassword eq "secret"',
+    'userPassword pr',
+    'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User:userPassword eq "secret"',
+  ])('rejects an attribute no mapping or exposed attribute answers for, or the password: %s', (scim) => {
+    expect(() => ldap(scim)).toThrow(expect.objectContaining({ status: 400, scimType: 'invalidFilter' }));
   });
 });

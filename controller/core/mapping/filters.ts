@@ -60,7 +60,7 @@ function directTarget(set: MappingSet, path: AttrPath): string | undefined {
     return set.connector.spec.user.anchor === 'entryUUID' ? 'entryUUID' : undefined;
   }
   if (path.urn?.toLowerCase() === ECMA2HOST_USER_SCHEMA.toLowerCase() && !path.sub && !path.valueFilter) {
-    return set.exposed.find((a) => a.toLowerCase() === path.name.toLowerCase());
+    return exposedAttribute(set, path.name);
   }
   const sources = set.attributes.flatMap((m) => {
     const source = m.kind === 'source' ? scimPath(m.source) : null;
@@ -75,6 +75,21 @@ function directTarget(set: MappingSet, path: AttrPath): string | undefined {
     if (loose) return loose.target;
   }
   return undefined;
+}
+
+/**
+ * A bare name no mapping answers for that the connector exposes (`mail eq "x"`): Entra's on-premises ECMA app
+ * filters on its matching attribute by the directory attribute's name, without the extension URN.
+ */
+function exposedTarget(set: MappingSet, path: AttrPath): string | undefined {
+  if (path.urn !== undefined || path.sub !== undefined || path.valueFilter) return undefined;
+  return exposedAttribute(set, path.name);
+}
+
+/** An exposed attribute by name; never userPassword, which no filter may probe. */
+function exposedAttribute(set: MappingSet, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return lower === 'userpassword' ? undefined : set.exposed.find((a) => a.toLowerCase() === lower);
 }
 
 /** meta.created and meta.lastModified are the directory's operational timestamps (RFC 4512 §3.4). */
@@ -121,6 +136,8 @@ function comparison(
       filters: values.map((v) => new EqualityFilter({ attribute: mapping.target, value: v })),
     });
   }
+  const exposed = exposedTarget(set, path);
+  if (exposed) return compareFilter(exposed, op, valueText(value));
   throw invalidFilter(
     `invalid filter: attribute "${formatPath(path)}" is not mapped to a directory attribute`,
   );
@@ -139,7 +156,7 @@ export function scimFilterToLdap(set: MappingSet, filter: Filter, ctx: Evaluatio
     case 'not':
       return new NotFilter({ filter: scimFilterToLdap(set, filter.filter, ctx) });
     case 'present': {
-      const target = directTarget(set, filter.path);
+      const target = directTarget(set, filter.path) ?? exposedTarget(set, filter.path);
       if (!target)
         throw invalidFilter(
           `invalid filter: attribute "${formatPath(filter.path)}" is not mapped to a directory attribute`,
