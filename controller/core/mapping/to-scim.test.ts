@@ -62,4 +62,31 @@ describe('toScim', () => {
     });
     expect(resource['schemas']).toContain('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
   });
+
+  it('reads a mapped displayName back as written when the naming attribute also holds the RDN value', () => {
+    const named = {
+      dn: 'cn=Britta.Simon,ou=people,dc=contoso,dc=lab',
+      attributes: { cn: ['Britta.Simon', 'Britta Simon'], mail: ['b@x'] },
+    };
+    const resource = toScim(contosoSet(), named);
+    expect(resource['displayName']).toBe('Britta Simon');
+    expect((resource[ECMA] as Record<string, unknown>)['cn']).toEqual(['Britta.Simon', 'Britta Simon']);
+  });
+
+  it.each([
+    {
+      reason: 'shows the uid as userName when no mapping gives one',
+      attributes: { uid: ['britta.simon'], cn: ['Britta Simon'] },
+      userName: 'britta.simon',
+    },
+    {
+      reason: 'shows the DN as userName when no mapping gives one and there is no uid',
+      attributes: { cn: ['Britta Simon'] },
+      userName: 'cn=Britta Simon,dc=contoso,dc=lab',
+    },
+  ])('$reason', ({ attributes, userName }) => {
+    expect(toScim(contosoSet(), { dn: 'cn=Britta Simon,dc=contoso,dc=lab', attributes })['userName']).toBe(
+      userName,
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { parseDn } from '../ldap/dn.ts';
 import type { LdapEntry } from '../ldap/entry.ts';
 import { valuesOf } from '../ldap/entry.ts';
 import type { AttrPath } from '../scim/filter.ts';
@@ -60,20 +61,46 @@ export function setAtPath(resource: Json, path: AttrPath, values: readonly strin
   else owner[name] = values[0];
 }
 
+/** The values of the entry's naming attribute that its RDN names (`Britta.Simon` of `cn=Britta.Simon,…`). */
+function rdnValues(entry: LdapEntry, attribute: string): string[] {
+  try {
+    const rdn = parseDn(entry.dn)[0] ?? [];
+    return rdn.filter((ava) => ava.type.toLowerCase() === attribute.toLowerCase()).map((a) => a.value);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A single-valued SCIM attribute stored in an attribute that also holds the RDN's value (displayName in cn
+ * of `cn=<login>,…`, where the directory requires the RDN's value): the value that was written, not the RDN's.
+ */
+function writtenValues(entry: LdapEntry, attribute: string, path: AttrPath): string[] {
+  const values = valuesOf(entry.attributes, attribute);
+  const multiValued = userAttribute(path.urn, path.name)?.multiValued && !path.valueFilter;
+  if (values.length < 2 || multiValued) return values;
+  const naming = rdnValues(entry, attribute).map((v) => v.toLowerCase());
+  const written = values.filter((v) => !naming.includes(v.toLowerCase()));
+  return written.length ? written : values;
+}
+
 /**
  * The SCIM view of a directory entry: each direct (source) mapping in reverse, plus every attribute the
- * connector exposes under the ECMA2Host extension, so Entra sees the directory's own values. The caller sets
- * `id` and `meta`.
+ * connector exposes under the ECMA2Host extension, so Entra sees the directory's own values. A user that no
+ * mapping gives a userName (created through the ECMA2Host extension alone) shows its uid, else its DN. The
+ * caller sets `id` and `meta`.
  */
 export function toScim(set: MappingSet, entry: LdapEntry): Json {
   const resource: Json = { schemas: [set.object === 'User' ? USER_SCHEMA : GROUP_SCHEMA] };
   for (const mapping of set.attributes) {
     if (mapping.kind !== 'source' || NEVER_RETURNED.has(mapping.target.toLowerCase())) continue;
-    const values = valuesOf(entry.attributes, mapping.target);
     const path = scimPath(mapping.source);
+    const values = path ? writtenValues(entry, mapping.target, path) : [];
     if (values.length && path) setAtPath(resource, path, values);
   }
   if (set.object === 'Group') return resource;
+  if (getIgnoreCase(resource, 'userName') === undefined)
+    resource['userName'] = valuesOf(entry.attributes, 'uid')[0] ?? entry.dn;
   const extension: Json = {};
   for (const attribute of set.exposed) {
     if (NEVER_RETURNED.has(attribute.toLowerCase())) continue;
