@@ -16,10 +16,13 @@ import { chooseUniqueValues } from '../core/mapping/unique.ts';
 import {
   applyEcmaExtension,
   disablePlan,
+  ecmaExtension,
   enablePlan,
+  extensionDn,
   isActive,
   mappingsTouchedBy,
   renameForRdn,
+  touchedExtension,
 } from '../core/provision/users.ts';
 import { normalizeResource } from '../core/scim/coerce.ts';
 import { invalidValue, notFound, ScimError, uniqueness } from '../core/scim/errors.ts';
@@ -27,7 +30,6 @@ import { parseFilter } from '../core/scim/filter.ts';
 import { listResponse } from '../core/scim/list.ts';
 import { getIgnoreCase } from '../core/scim/match.ts';
 import { applyPatch, parsePatch } from '../core/scim/patch.ts';
-import { ECMA2HOST_USER_SCHEMA } from '../core/scim/resources.ts';
 
 import { ldap, mapped } from './failures.ts';
 
@@ -285,9 +287,17 @@ export function createUserService(options: UserServiceOptions) {
     async create(body: Json): Promise<Json> {
       const resource = normalizeResource(body);
       const userName = getIgnoreCase(resource, 'userName');
-      if (typeof userName !== 'string' || userName.trim() === '') throw invalidValue('userName is required');
+      // Entra's "On-premises ECMA app" sends every attribute in the ECMA2Host extension and no userName.
+      if ((typeof userName !== 'string' || userName.trim() === '') && !ecmaExtension(resource))
+        throw invalidValue('userName is required');
       const desired = await mapped(async () => {
-        const computed = applyEcmaExtension(set, toLdap(set, resource, 'create', ctx), resource, 'create');
+        const given = extensionDn(set, resource);
+        const computed = applyEcmaExtension(
+          set,
+          toLdap(set, resource, 'create', ctx, given),
+          resource,
+          'create',
+        );
         await assertUnique(computed.attributes);
         return chooseUniqueValues(computed, isTaken);
       });
@@ -314,7 +324,7 @@ export function createUserService(options: UserServiceOptions) {
       if (activeChange === 'deleted') throw notFound(`user ${id} was deleted on disable`);
       const current = activeChange === 'changed' ? await readBack(entry.dn) : entry;
       const desired = await mapped(() =>
-        applyEcmaExtension(set, toLdap(set, resource, 'update', ctx), resource, 'update'),
+        applyEcmaExtension(set, toLdap(set, resource, 'update', ctx), resource, 'update', current.attributes),
       );
       const attributes = withPassword(desired.attributes, resource);
       return view(await write(current, diffAttributes(attributes, current.attributes)));
@@ -335,7 +345,7 @@ export function createUserService(options: UserServiceOptions) {
         attributes: set.attributes.filter((m) => mappings.has(m)),
         dn: { ...set.dn, apply: 'OnCreate' },
       };
-      const ecma = [...touched].some((key) => key.startsWith(ECMA_KEY)) ? resource : {};
+      const ecma = touchedExtension(resource, touched);
       const desired = await mapped(() =>
         applyEcmaExtension(set, toLdap(subset, resource, 'update', ctx), ecma, 'update'),
       );
@@ -351,7 +361,5 @@ export function createUserService(options: UserServiceOptions) {
     },
   };
 }
-
-const ECMA_KEY = ECMA2HOST_USER_SCHEMA.toLowerCase();
 
 export type UserService = ReturnType<typeof createUserService>;

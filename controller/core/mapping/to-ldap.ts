@@ -62,12 +62,15 @@ function evaluate(mapping: CompiledMapping, resource: unknown, ctx: EvaluationCo
 /**
  * Maps a SCIM resource to the entry it should be. On create every mapping applies; on update only `Always`
  * ones, and a mapping that produces nothing clears its attribute. IgnoreFlowIfNullOrEmpty leaves the target out.
+ * A `dn` the client gave (the ECMA2Host `-dn-`) stands in for the -dn- mapping, which then is not evaluated:
+ * its sources may be absent from a resource built for ECMA2Host.
  */
 export function toLdap(
   set: MappingSet,
   resource: unknown,
   mode: 'create' | 'update',
   ctx: EvaluationContext,
+  given?: Dn,
 ): DesiredEntry {
   const desired: DesiredEntry = { attributes: {}, allocate: [], unique: [] };
   const applies = (m: CompiledMapping) => mode === 'create' || m.apply === 'Always';
@@ -93,7 +96,7 @@ export function toLdap(
     if (values.length || mode === 'update') desired.attributes[mapping.target] = values;
   }
   if (applies(set.dn)) {
-    const dn = buildEntryDn(set, resource, ctx);
+    const dn = given ?? buildEntryDn(set, resource, ctx);
     desired.dn = dn;
     if (mode === 'create') addObjectClasses(set, desired);
     if (mode === 'create') addRdnValues(dn, desired);
@@ -125,8 +128,8 @@ function addObjectClasses(set: MappingSet, desired: DesiredEntry): void {
   desired.attributes = { objectClass: [...set.objectClasses], ...desired.attributes };
 }
 
-/** The naming attribute's value must be among the entry's values; slapd would add it silently otherwise. */
-function addRdnValues(dn: Dn, desired: DesiredEntry): void {
+/** The naming attribute's value must be among the entry's values (RFC 4512 §2.3.1). */
+export function addRdnValues(dn: Dn, desired: Pick<DesiredEntry, 'attributes'>): void {
   for (const ava of dn[0] ?? []) {
     const key =
       Object.keys(desired.attributes).find((a) => a.toLowerCase() === ava.type.toLowerCase()) ?? ava.type;

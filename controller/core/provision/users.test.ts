@@ -6,9 +6,11 @@ import {
   applyEcmaExtension,
   disablePlan,
   enablePlan,
+  extensionDn,
   isActive,
   mappingsTouchedBy,
   renameForRdn,
+  touchedExtension,
 } from './users.ts';
 
 const ECMA = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
@@ -121,5 +123,56 @@ describe('applyEcmaExtension', () => {
     expect(() => applyEcmaExtension(set, toLdap(set, user, 'create', testContext), user, 'create')).toThrow(
       '-dn- is not below the connector baseDN',
     );
+  });
+
+  it('creates from the extension alone, as the ECMA app sends it: its -dn- names the entry, whose RDN value it holds', () => {
+    const user = {
+      [ECMA]: {
+        '-dn-': 'CN=Britta.Simon,DC=contoso,DC=lab',
+        objectClass: ['inetOrgPerson', 'posixAccount', 'shadowAccount'],
+        cn: 'Britta Simon',
+        uid: 'britta.simon',
+      },
+    };
+    const given = extensionDn(set, user);
+    const desired = applyEcmaExtension(set, toLdap(set, user, 'create', testContext, given), user, 'create');
+    expect(formatDn(desired.dn ?? [])).toBe('CN=Britta.Simon,DC=contoso,DC=lab');
+    expect(desired.attributes['cn']).toEqual(['Britta.Simon', 'Britta Simon']);
+    expect(desired.attributes['objectClass']).toEqual(['inetOrgPerson', 'posixAccount', 'shadowAccount']);
+    expect(desired.attributes['uid']).toEqual(['britta.simon']);
+  });
+
+  it.each([
+    {
+      reason: 'an echoed extension value (what the entry holds) leaves the mapping result',
+      sent: 'Old',
+      cn: ['New'],
+    },
+    { reason: 'a changed extension value still wins over the mapping', sent: 'Other', cn: ['Other'] },
+  ])('on update, $reason', ({ sent, cn }) => {
+    const user = { ...resource({ cn: sent }), displayName: 'New' };
+    const held = { cn: ['Old'] };
+    const desired = applyEcmaExtension(set, toLdap(set, user, 'update', testContext), user, 'update', held);
+    expect(desired.attributes['cn']).toEqual(cn);
+  });
+});
+
+describe('touchedExtension', () => {
+  const resource = { displayName: 'x', [ECMA]: { cn: 'a', mail: 'b', uid: 'c' } };
+  const key = ECMA.toLowerCase();
+
+  it.each([
+    {
+      reason: 'keeps only the extension attributes the PATCH touched',
+      touched: [`${key}:mail`],
+      kept: { mail: 'b' },
+    },
+    { reason: 'keeps the whole extension when the PATCH replaced it', touched: [key], kept: resource[ECMA] },
+  ])('$reason', ({ touched, kept }) => {
+    expect(touchedExtension(resource, new Set(touched))).toEqual({ [ECMA]: kept });
+  });
+
+  it('keeps nothing when the PATCH touched no extension attribute', () => {
+    expect(touchedExtension(resource, new Set(['displayname']))).toEqual({});
   });
 });

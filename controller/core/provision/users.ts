@@ -4,7 +4,7 @@ import { type Dn, formatDn, isWithin, parseDn } from '../ldap/dn.ts';
 import { type LdapAttributes, type LdapEntry, valuesOf } from '../ldap/entry.ts';
 import { scimPath } from '../mapping/attributes.ts';
 import type { CompiledMapping, MappingSet } from '../mapping/mapping-set.ts';
-import type { DesiredEntry } from '../mapping/to-ldap.ts';
+import { addRdnValues, type DesiredEntry } from '../mapping/to-ldap.ts';
 import { invalidValue } from '../scim/errors.ts';
 import { getIgnoreCase } from '../scim/match.ts';
 import { topLevelKey } from '../scim/patch.ts';
@@ -13,19 +13,47 @@ import { ECMA2HOST_USER_SCHEMA } from '../scim/resources.ts';
 /** Attributes the ECMA2Host extension may carry that are not LDAP attributes. */
 const ECMA_PSEUDO = new Set(['-dn-', '_distinguishedname', 'export_password']);
 
+type Json = Record<string, unknown>;
+
+/** The ECMA2Host extension object of a resource, if it carries one. */
+export function ecmaExtension(resource: unknown): Json | undefined {
+  const extension = getIgnoreCase(resource, ECMA2HOST_USER_SCHEMA);
+  return typeof extension === 'object' && extension !== null && !Array.isArray(extension)
+    ? (extension as Json)
+    : undefined;
+}
+
+/** The DN a create names in the ECMA2Host extension (`-dn-`), checked to lie below the baseDN. */
+export function extensionDn(set: MappingSet, resource: unknown): Dn | undefined {
+  const raw = getIgnoreCase(ecmaExtension(resource), '-dn-');
+  return typeof raw === 'string' && raw !== '' ? parseWithin(raw, set.baseDN) : undefined;
+}
+
+/** Sets an attribute, replacing what a mapping wrote under the same name in another case (CN, cn). */
+function put(attributes: LdapAttributes, name: string, values: string[]): void {
+  for (const key of Object.keys(attributes))
+    if (key.toLowerCase() === name.toLowerCase()) delete attributes[key];
+  attributes[name] = values;
+}
+
+const sameValues = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((v) => b.includes(v));
+
 /**
  * Values sent in the ECMA2Host extension are written as sent, so an Entra configuration built for ECMA2Host
  * works unchanged: attributes the connector exposes, `export_password` as userPassword, and on create `-dn-`
- * and `objectClass`. They override what mappings computed.
+ * and `objectClass`. They override what mappings computed, except values equal to what the entry already
+ * `held`: a client that PUTs back what it read echoes the extension, and a changed core attribute must win.
  */
 export function applyEcmaExtension(
   set: MappingSet,
   desired: DesiredEntry,
   resource: unknown,
   mode: 'create' | 'update',
+  held?: LdapAttributes,
 ): DesiredEntry {
-  const extension = getIgnoreCase(resource, ECMA2HOST_USER_SCHEMA);
-  if (typeof extension !== 'object' || extension === null) return desired;
+  const extension = ecmaExtension(resource);
+  if (!extension) return desired;
   const exposed = new Map(set.connector.spec.user.attributes.map((a) => [a.toLowerCase(), a]));
   const attributes = { ...desired.attributes };
   let dn = desired.dn;
@@ -35,16 +63,31 @@ export function applyEcmaExtension(
       .map(String);
     const lower = name.toLowerCase();
     if (lower === 'export_password') {
-      if (values.length) attributes['userPassword'] = values.slice(0, 1);
+      if (values.length) put(attributes, 'userPassword', values.slice(0, 1));
     } else if (lower === '-dn-') {
       if (mode === 'create' && values[0]) dn = parseWithin(values[0], set.baseDN);
     } else if (lower === 'objectclass') {
-      if (mode === 'create' && values.length) attributes['objectClass'] = values;
+      if (mode === 'create' && values.length) put(attributes, 'objectClass', values);
     } else if (!ECMA_PSEUDO.has(lower) && exposed.has(lower)) {
-      attributes[exposed.get(lower) as string] = values;
+      const attribute = exposed.get(lower) as string;
+      if (!(held && sameValues(values, valuesOf(held, attribute)))) put(attributes, attribute, values);
     }
   }
-  return { ...desired, attributes, ...(dn ? { dn } : {}) };
+  const result = { ...desired, attributes, ...(dn ? { dn } : {}) };
+  if (mode === 'create' && dn) addRdnValues(dn, result);
+  return result;
+}
+
+/**
+ * The resource with only the extension attributes a PATCH touched (all of them when it replaced the whole
+ * extension), so the values it merely carried over from the entry do not override mappings.
+ */
+export function touchedExtension(resource: Json, touched: ReadonlySet<string>): Json {
+  const extension = ecmaExtension(resource);
+  const key = ECMA2HOST_USER_SCHEMA.toLowerCase();
+  if (!extension || touched.has(key)) return extension ? { [ECMA2HOST_USER_SCHEMA]: extension } : {};
+  const kept = Object.entries(extension).filter(([name]) => touched.has(`${key}:${name.toLowerCase()}`));
+  return kept.length ? { [ECMA2HOST_USER_SCHEMA]: Object.fromEntries(kept) } : {};
 }
 
 function parseWithin(text: string, base: Dn): Dn {
