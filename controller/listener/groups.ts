@@ -17,6 +17,7 @@ import { invalidValue, notFound, uniqueness } from '../core/scim/errors.ts';
 import { type Filter as Filter_, parseFilter } from '../core/scim/filter.ts';
 import { listResponse } from '../core/scim/list.ts';
 import { getIgnoreCase, matchesFilter } from '../core/scim/match.ts';
+import { resourceMeta } from '../core/scim/meta.ts';
 import { applyPatch, type PatchOperation, parsePatch, topLevelKey } from '../core/scim/patch.ts';
 import { ldap, mapped } from './failures.ts';
 import type { UserEvent } from './users.ts';
@@ -123,7 +124,7 @@ export function createGroupService(options: GroupServiceOptions) {
     const resource: Json = { id: idOf(entry), ...toScim(set, entry) };
     if (withMembers)
       resource['members'] = (await membersOf(entry)).map((m) => ({ value: m.id, display: m.uid ?? m.dn }));
-    resource['meta'] = { resourceType: 'Group' };
+    resource['meta'] = resourceMeta('Group', entry.attributes);
     return resource;
   }
 

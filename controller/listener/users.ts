@@ -29,6 +29,7 @@ import { invalidValue, notFound, ScimError, uniqueness } from '../core/scim/erro
 import { parseFilter } from '../core/scim/filter.ts';
 import { listResponse } from '../core/scim/list.ts';
 import { getIgnoreCase } from '../core/scim/match.ts';
+import { resourceMeta } from '../core/scim/meta.ts';
 import { applyPatch, parsePatch } from '../core/scim/patch.ts';
 
 import { ldap, mapped } from './failures.ts';
@@ -59,12 +60,6 @@ export interface UserServiceOptions {
 // User attributes, plus the operational ones a SCIM resource shows: its id and meta timestamps.
 const READ_ATTRIBUTES = ['*', 'entryUUID', 'createTimestamp', 'modifyTimestamp'];
 
-/** GeneralizedTime (20260102030405Z) as ISO 8601, for meta.created and meta.lastModified. */
-function isoTime(value: string | undefined): string | undefined {
-  const m = value ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(value) : null;
-  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : undefined;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NO_SUCH_OBJECT = 32;
 
@@ -82,11 +77,7 @@ export function createUserService(options: UserServiceOptions) {
 
   function view(entry: LdapEntry): Json {
     const resource = toScim(set, entry);
-    const meta: Json = { resourceType: 'User' };
-    const created = isoTime(valuesOf(entry.attributes, 'createTimestamp')[0]);
-    const modified = isoTime(valuesOf(entry.attributes, 'modifyTimestamp')[0]);
-    if (created) meta['created'] = created;
-    if (modified) meta['lastModified'] = modified;
+    const meta = resourceMeta('User', entry.attributes);
     return { id: idOf(entry), ...resource, active: isActive(entry, spec), meta };
   }
 

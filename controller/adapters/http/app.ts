@@ -15,6 +15,7 @@ import {
 } from '../../core/scim/discovery.ts';
 import { errorBody, notFound, ScimError } from '../../core/scim/errors.ts';
 import { keepsAttribute, listResponse, paging, projectAttributes } from '../../core/scim/list.ts';
+import { withLocation } from '../../core/scim/meta.ts';
 import type { GroupService } from '../../listener/groups.ts';
 import type { UserService } from '../../listener/users.ts';
 import type { Logger } from '../../log.ts';
@@ -88,13 +89,10 @@ function asScimError(error: unknown): ScimError | undefined {
 
 type Query = Record<string, string | undefined>;
 
-/** 201 with the new resource and its Location: the collection URL the POST went to, plus the id. */
-function sendCreated(request: FastifyRequest, reply: FastifyReply, created: Record<string, unknown>) {
-  const collection = (request.url.split('?')[0] ?? '').replace(/\/$/, '');
-  return reply
-    .code(201)
-    .header('Location', `${collection}/${encodeURIComponent(String(created['id']))}`)
-    .send(created);
+/** 201 with the new resource, and its meta.location as the Location header (RFC 7644 §3.3). */
+function sendCreated(reply: FastifyReply, created: Record<string, unknown>) {
+  const location = (created['meta'] as { location?: string } | undefined)?.location;
+  return (location ? reply.header('Location', location) : reply).code(201).send(created);
 }
 type IdParams = { id: string };
 
@@ -117,6 +115,13 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
       });
       // Set by the hook above for every request that reaches a handler.
       const of = (request: FastifyRequest) => endpoints.get(request) as ConnectorEndpoint;
+      // The connector's root as this request addressed it: /ecma2host_<name>/scim or /scim.
+      const root = (request: FastifyRequest) =>
+        prefix.replace(':tenant', String((request.params as { tenant?: string }).tenant ?? ''));
+      const user = (request: FastifyRequest, r: Record<string, unknown>) =>
+        withLocation(r, root(request), 'Users');
+      const group = (request: FastifyRequest, r: Record<string, unknown>) =>
+        withLocation(r, root(request), 'Groups');
 
       const spc = async () => serviceProviderConfig();
       scope.get('/ServiceProviderConfig', spc);
@@ -144,25 +149,27 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
         const { startIndex, count } = paging(request.query);
         const list = await of(request).users.list({ filter: request.query['filter'], startIndex, count });
         list['Resources'] = (list['Resources'] as Record<string, unknown>[]).map((r) =>
-          projectAttributes(r, request.query),
+          projectAttributes(user(request, r), request.query),
         );
         return list;
       });
       scope.get<{ Params: IdParams; Querystring: Query }>('/Users/:id', async (request) =>
-        projectAttributes(await of(request).users.get(request.params.id), request.query),
+        projectAttributes(user(request, await of(request).users.get(request.params.id)), request.query),
       );
       scope.post<{ Body: Record<string, unknown> }>('/Users', async (request, reply) =>
-        sendCreated(request, reply, await of(request).users.create(bodyObject(request))),
+        sendCreated(reply, user(request, await of(request).users.create(bodyObject(request)))),
       );
       scope.put<{ Params: IdParams }>('/Users/:id', async (request) =>
-        of(request).users.replace(request.params.id, bodyObject(request)),
+        user(request, await of(request).users.replace(request.params.id, bodyObject(request))),
       );
       // RFC 7644 §3.5.2: 204 without a body, unless the client asks for attributes back.
       scope.patch<{ Params: IdParams; Querystring: Query }>('/Users/:id', async (request, reply) => {
         const updated = await of(request).users.patch(request.params.id, bodyObject(request));
         const wantsBody =
           request.query['attributes'] !== undefined || request.query['excludedAttributes'] !== undefined;
-        return updated && wantsBody ? projectAttributes(updated, request.query) : reply.code(204).send();
+        return updated && wantsBody
+          ? projectAttributes(user(request, updated), request.query)
+          : reply.code(204).send();
       });
       scope.delete<{ Params: IdParams }>('/Users/:id', async (request, reply) => {
         await of(request).users.remove(request.params.id);
@@ -180,21 +187,21 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
           withMembers: withMembers(request.query),
         });
         list['Resources'] = (list['Resources'] as Record<string, unknown>[]).map((r) =>
-          projectAttributes(r, request.query),
+          projectAttributes(group(request, r), request.query),
         );
         return list;
       });
       scope.get<{ Params: IdParams; Querystring: Query }>('/Groups/:id', async (request) =>
         projectAttributes(
-          await of(request).groups.get(request.params.id, withMembers(request.query)),
+          group(request, await of(request).groups.get(request.params.id, withMembers(request.query))),
           request.query,
         ),
       );
       scope.post('/Groups', async (request, reply) =>
-        sendCreated(request, reply, await of(request).groups.create(bodyObject(request))),
+        sendCreated(reply, group(request, await of(request).groups.create(bodyObject(request)))),
       );
       scope.put<{ Params: IdParams }>('/Groups/:id', async (request) =>
-        of(request).groups.replace(request.params.id, bodyObject(request)),
+        group(request, await of(request).groups.replace(request.params.id, bodyObject(request))),
       );
       scope.patch<{ Params: IdParams }>('/Groups/:id', async (request, reply) => {
         await of(request).groups.patch(request.params.id, bodyObject(request));
