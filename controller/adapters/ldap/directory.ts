@@ -188,7 +188,8 @@ export function openDirectory(options: DirectoryOptions): Directory {
       run('add', async (c) => {
         const postRead = new PostReadControl(readBack);
         await c.add(dn, attributes, postRead);
-        return { dn, attributes: postRead.values };
+        // The directory's spelling of the DN, so a new entry's id and -dn- equal what later reads return.
+        return { dn: postRead.dn || dn, attributes: postRead.values };
       }),
     modify: (dn, modifications) => run('modify', (c) => c.modify(dn, modifications.map(toChange))),
     del: (dn) => run('delete', (c) => c.del(dn)),

@@ -13,6 +13,8 @@ export class PostReadControl extends Control {
   public static readonly OID = '1.3.6.1.1.13.2';
   public readonly attributes: string[];
   public values: Record<string, string[]> = {};
+  /** The entry's DN as the directory spells it (its reads give the same), or '' when none came back. */
+  public dn = '';
 
   public constructor(attributes: string[]) {
     super(PostReadControl.OID, { critical: true });
@@ -31,7 +33,7 @@ export class PostReadControl extends Control {
   protected override parseControl(reader: BerReader): void {
     this.values = {};
     if (reader.readSequence(SEARCH_RESULT_ENTRY) === null) return;
-    reader.readString(); // the entry's DN
+    this.dn = reader.readString() ?? '';
     if (reader.readSequence(SEQUENCE) === null) return;
     const end = reader.offset + reader.length;
     while (reader.offset < end) {
