@@ -88,6 +88,48 @@ describe('listener writes: renames, full replace, ECMA2Host values, reload', () 
     expect(await byUid('dave')).toMatchObject({ cn: 'David', sn: 'New' });
   });
 
+  it('PUT of what a GET returned, with a core attribute changed: the change lands over the echoed extension value', async () => {
+    const created = await listener.scim('POST', '/ecma2host_ldap/scim/Users', {
+      userName: 'hugo@example.org',
+      displayName: 'Hugo',
+      name: { familyName: 'Old' },
+    });
+    const read = await listener.scim('GET', `/ecma2host_ldap/scim/Users/${created.body.id}`);
+    expect(read.body[ECMA]).toMatchObject({ sn: 'Old', cn: 'Hugo' });
+    const put = await listener.scim('PUT', `/ecma2host_ldap/scim/Users/${created.body.id}`, {
+      ...read.body,
+      displayName: 'Hugo Neu',
+      name: { familyName: 'New' },
+    });
+    expect(put.status).toBe(200);
+    expect(await byUid('hugo')).toMatchObject({ cn: 'Hugo Neu', sn: 'New' });
+    expect(put.body).toMatchObject({ displayName: 'Hugo Neu', name: { familyName: 'New' } });
+    // An extension value that differs from the entry is a change too, and still wins.
+    const changed = await listener.scim('PUT', `/ecma2host_ldap/scim/Users/${created.body.id}`, {
+      ...put.body,
+      [ECMA]: { ...put.body[ECMA], sn: 'Newer' },
+    });
+    expect(changed.status).toBe(200);
+    expect(await byUid('hugo')).toMatchObject({ cn: 'Hugo Neu', sn: 'Newer' });
+  });
+
+  it('PATCH of a core attribute and an extension attribute together: both land', async () => {
+    const created = await listener.scim('POST', '/ecma2host_ldap/scim/Users', {
+      userName: 'ida@example.org',
+      displayName: 'Ida',
+      name: { familyName: 'I' },
+    });
+    const patched = await listener.scim('PATCH', `/ecma2host_ldap/scim/Users/${created.body.id}`, {
+      schemas: [PATCH],
+      Operations: [
+        { op: 'Replace', path: 'displayName', value: 'Ida Zwei' },
+        { op: 'Replace', path: `${ECMA}:loginShell`, value: '/bin/zsh' },
+      ],
+    });
+    expect(patched.status).toBe(204);
+    expect(await byUid('ida')).toMatchObject({ cn: 'Ida Zwei', loginShell: '/bin/zsh' });
+  });
+
   it('writes ECMA2Host extension values as sent, and reads them back under the extension', async () => {
     const created = await listener.scim('POST', '/ecma2host_ldap/scim/Users', {
       userName: 'erin@example.org',
