@@ -84,9 +84,19 @@ describe('groups over slapd, as Entra drives them', () => {
       'GET',
       `/ecma2host_ldap/scim/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "linux admins"')}`,
     );
+    const iso = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const meta = {
+      resourceType: 'Group',
+      created: iso,
+      lastModified: iso,
+      location: `/ecma2host_ldap/scim/Groups/${created.body.id}`,
+    };
+    expect(created.body.meta).toEqual(meta);
     expect(found.body.Resources).toEqual([
-      { id: created.body.id, schemas: [GROUP], displayName: 'Linux Admins', meta: { resourceType: 'Group' } },
+      { id: created.body.id, schemas: [GROUP], displayName: 'Linux Admins', meta },
     ]);
+    const byId = await listener.scim('GET', `/ecma2host_ldap/scim/Groups/${created.body.id}`);
+    expect(byId.body.meta).toEqual(meta);
   });
 
   it('applies every membership shape Entra sends', async () => {

@@ -105,6 +105,18 @@ describe('SCIM listener over slapd, as Entra drives it', () => {
     });
   });
 
+  it('shows meta.location, the path the resource is served at under the connector root the request used', async () => {
+    for (const root of ['/scim', '/ecma2host_ldap/scim']) {
+      const read = await listener.scim('GET', `${root}/Users/${id}`);
+      expect(read.body.meta, root).toMatchObject({ resourceType: 'User', location: `${root}/Users/${id}` });
+      const list = await listener.scim(
+        'GET',
+        `${root}/Users?filter=${encodeURIComponent('userName eq "Britta.Simon@example.org"')}`,
+      );
+      expect(list.body.Resources[0].meta.location, root).toBe(`${root}/Users/${id}`);
+    }
+  });
+
   it('adopts an entry that existed before provisioning instead of creating a duplicate', async () => {
     const { body } = await listener.scim(
       'GET',
