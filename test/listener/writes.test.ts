@@ -150,6 +150,21 @@ describe('listener writes: renames, full replace, ECMA2Host values, reload', () 
     await bind.unbind();
   });
 
+  it('refuses a create whose matching attribute, sent in the extension, is already held', async () => {
+    const duplicate = await listener.scim('POST', '/ecma2host_ldap/scim/Users', {
+      [ECMA]: {
+        '-dn-': 'uid=alice2,ou=people,dc=example,dc=org',
+        mail: 'alice@example.org',
+        sn: 'A',
+        cn: 'A',
+      },
+    });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body).toMatchObject({ scimType: 'uniqueness' });
+    const { searchEntries } = await ldap.search(slapd.baseDN, { filter: '(mail=alice@example.org)' });
+    expect(searchEntries.map((e) => e.dn)).toEqual(['uid=alice,ou=people,dc=example,dc=org']);
+  });
+
   it('picks up a changed mapping without a restart, and keeps the last good one when a change is invalid', async () => {
     const mappings = manifests(slapd).replace(
       '{target: loginShell, constant: /bin/bash}',
