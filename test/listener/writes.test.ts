@@ -111,6 +111,15 @@ describe('listener writes: renames, full replace, ECMA2Host values, reload', () 
     });
     expect(changed.status).toBe(200);
     expect(await byUid('hugo')).toMatchObject({ cn: 'Hugo Neu', sn: 'Newer' });
+    // Without displayName the cn mapping computes nothing: the extension's cn, as held, stays.
+    const { displayName: _, ...withoutDisplayName } = changed.body;
+    const kept = await listener.scim(
+      'PUT',
+      `/ecma2host_ldap/scim/Users/${created.body.id}`,
+      withoutDisplayName,
+    );
+    expect(kept.status).toBe(200);
+    expect(await byUid('hugo')).toMatchObject({ cn: 'Hugo Neu', sn: 'Newer' });
   });
 
   it('PATCH of a core attribute and an extension attribute together: both land', async () => {

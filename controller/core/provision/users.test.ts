@@ -132,6 +132,7 @@ describe('applyEcmaExtension', () => {
         objectClass: ['inetOrgPerson', 'posixAccount', 'shadowAccount'],
         cn: 'Britta Simon',
         uid: 'britta.simon',
+        uidNumber: 10042,
       },
     };
     const given = extensionDn(set, user);
@@ -140,6 +141,7 @@ describe('applyEcmaExtension', () => {
     expect(desired.attributes['cn']).toEqual(['Britta.Simon', 'Britta Simon']);
     expect(desired.attributes['objectClass']).toEqual(['inetOrgPerson', 'posixAccount', 'shadowAccount']);
     expect(desired.attributes['uid']).toEqual(['britta.simon']);
+    expect(desired.attributes['uidNumber']).toEqual(['10042']);
   });
 
   it.each([
@@ -149,8 +151,14 @@ describe('applyEcmaExtension', () => {
       cn: ['New'],
     },
     { reason: 'a changed extension value still wins over the mapping', sent: 'Other', cn: ['Other'] },
-  ])('on update, $reason', ({ sent, cn }) => {
-    const user = { ...resource({ cn: sent }), displayName: 'New' };
+    {
+      reason: 'an echoed extension value stays where the mapping computed nothing',
+      sent: 'Old',
+      cn: ['Old'],
+      displayName: null,
+    },
+  ])('on update, $reason', ({ sent, cn, displayName = 'New' }) => {
+    const user = { ...resource({ cn: sent }), ...(displayName === null ? {} : { displayName }) };
     const held = { cn: ['Old'] };
     const desired = applyEcmaExtension(set, toLdap(set, user, 'update', testContext), user, 'update', held);
     expect(desired.attributes['cn']).toEqual(cn);

@@ -43,7 +43,8 @@ const sameValues = (a: readonly string[], b: readonly string[]) =>
  * Values sent in the ECMA2Host extension are written as sent, so an Entra configuration built for ECMA2Host
  * works unchanged: attributes the connector exposes, `export_password` as userPassword, and on create `-dn-`
  * and `objectClass`. They override what mappings computed, except values equal to what the entry already
- * `held`: a client that PUTs back what it read echoes the extension, and a changed core attribute must win.
+ * `held` where a mapping computed a value: a client that PUTs back what it read echoes the extension, and a
+ * changed core attribute must win (an absent one clears nothing the extension still carries).
  */
 export function applyEcmaExtension(
   set: MappingSet,
@@ -70,7 +71,8 @@ export function applyEcmaExtension(
       if (mode === 'create' && values.length) put(attributes, 'objectClass', values);
     } else if (!ECMA_PSEUDO.has(lower) && exposed.has(lower)) {
       const attribute = exposed.get(lower) as string;
-      if (!(held && sameValues(values, valuesOf(held, attribute)))) put(attributes, attribute, values);
+      const echoed = held !== undefined && sameValues(values, valuesOf(held, attribute));
+      if (!(echoed && valuesOf(desired.attributes, attribute).length > 0)) put(attributes, attribute, values);
     }
   }
   const result = { ...desired, attributes, ...(dn ? { dn } : {}) };
