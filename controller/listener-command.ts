@@ -29,16 +29,12 @@ export async function listenerCommand(
     },
     out,
     err,
+    { port: { min: 1, max: 65535 } },
   );
   if (typeof values === 'number') return values;
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (
-    !values.file?.length ||
-    (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
-  ) {
-    err(
-      `scim-ldap listener: ${values.file?.length ? '--port must be a port number' : '-f is required'}\n\n${LISTENER_USAGE}`,
-    );
+  const { port } = values;
+  if (!values.file?.length) {
+    err(`scim-ldap listener: -f is required\n\n${LISTENER_USAGE}`);
     return 2;
   }
   const logger = createLogger();

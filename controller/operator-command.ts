@@ -46,6 +46,11 @@ export async function operatorCommand(
     },
     out,
     err,
+    {
+      'resync-seconds': { min: 1 },
+      'certificate-days': { min: 1 },
+      'health-port': { min: 1, max: 65535 },
+    },
   );
   if (typeof values === 'number') return values;
   const kc = reuseConnections(new KubeConfig());
@@ -61,9 +66,9 @@ export async function operatorCommand(
       image: values.image ?? process.env['SCIM_LDAP_IMAGE'] ?? `scim-ldap-operator:${version()}`,
       logger,
       metrics,
-      ...(values['resync-seconds'] ? { resyncMs: Number(values['resync-seconds']) * 1000 } : {}),
+      ...(values['resync-seconds'] ? { resyncMs: values['resync-seconds'] * 1000 } : {}),
       ...(values['certificate-days']
-        ? { certificateLifetimeMs: Number(values['certificate-days']) * 24 * 3600 * 1000 }
+        ? { certificateLifetimeMs: values['certificate-days'] * 24 * 3600 * 1000 }
         : {}),
     });
   };
@@ -90,7 +95,7 @@ export async function operatorCommand(
       },
     });
   }
-  const health = await serveHealth(Number(values['health-port'] ?? 8081), metrics, () =>
+  const health = await serveHealth(values['health-port'] ?? 8081, metrics, () =>
     !election || election.leading ? operator?.watching() === true : true,
   );
   const code = await done;
