@@ -1,4 +1,5 @@
 import { commandArgs } from './command-args.ts';
+import { skippedNote } from './config/load.ts';
 import { ConfigError } from './config/validate.ts';
 import { startListener } from './listener/server.ts';
 import { createLogger } from './log.ts';
@@ -46,6 +47,7 @@ export async function listenerCommand(
       port,
       insecureHttp: values['insecure-http'] === true,
       logger,
+      onSkipped: (skipped) => err(skippedNote('listener', skipped)),
     });
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
