@@ -12,9 +12,17 @@ export interface CommandResult {
 }
 
 /** Runs a program to its end and gives its exit code and output, whatever the code. */
-export async function runToEnd(file: string, args: readonly string[]): Promise<CommandResult> {
+export async function runToEnd(
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CommandResult> {
   try {
-    const { stdout, stderr } = await run(file, args, { timeout: 60_000 });
+    const { stdout, stderr } = await run(file, args, {
+      timeout: options.timeoutMs ?? 60_000,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
