@@ -59,19 +59,21 @@ export async function operatorCommand(
   const metrics = createOperatorMetrics();
   let operator: Awaited<ReturnType<typeof startOperator>> | undefined;
   let election: ReturnType<typeof electLeader> | undefined;
-  const start = async () => {
-    operator = await startOperator({
-      kc,
-      namespace: values.namespace,
-      image: values.image ?? process.env['SCIM_LDAP_IMAGE'] ?? `scim-ldap-operator:${version()}`,
-      logger,
-      metrics,
-      ...(values['resync-seconds'] ? { resyncMs: values['resync-seconds'] * 1000 } : {}),
-      ...(values['certificate-days']
-        ? { certificateLifetimeMs: values['certificate-days'] * 24 * 3600 * 1000 }
-        : {}),
-    });
-  };
+  let starting: Promise<void> | undefined;
+  const start = () =>
+    (starting ??= (async () => {
+      operator = await startOperator({
+        kc,
+        namespace: values.namespace,
+        image: values.image ?? process.env['SCIM_LDAP_IMAGE'] ?? `scim-ldap-operator:${version()}`,
+        logger,
+        metrics,
+        ...(values['resync-seconds'] ? { resyncMs: values['resync-seconds'] * 1000 } : {}),
+        ...(values['certificate-days']
+          ? { certificateLifetimeMs: values['certificate-days'] * 24 * 3600 * 1000 }
+          : {}),
+      });
+    })());
   let stopping: (() => void) | undefined;
   const done = new Promise<number>((resolve) => {
     stopping = () => resolve(0);
@@ -101,8 +103,10 @@ export async function operatorCommand(
   const code = await done;
   logger.info('shutting down');
   await health.close();
-  await election?.stop();
+  // The work first, the lease last: reconciles still running finish while this replica holds the lease.
+  await starting?.catch(() => undefined);
   await operator?.stop();
+  await election?.stop();
   if (lostLeadership) return 1;
   return code;
 }
