@@ -41,12 +41,17 @@ describe('numeric options', () => {
       'demo',
       'Usage: scim-ldap demo --seconds <n> --port <n>\n',
       args,
-      { seconds: { type: 'string' }, port: { type: 'string' }, name: { type: 'string' } },
+      {
+        seconds: { type: 'string' },
+        port: { type: 'string' },
+        days: { type: 'string' },
+        name: { type: 'string' },
+      },
       () => undefined,
       (t) => {
         err += t;
       },
-      { seconds: { min: 1 }, port: { min: 1, max: 65535 } },
+      { seconds: { min: 1 }, port: { min: 1, max: 65535 }, days: { min: 0, max: 36500, fraction: true } },
     );
     return { result, err: err.split('\n')[0] };
   };
@@ -101,6 +106,36 @@ describe('numeric options', () => {
       args: ['--port', '70000'],
       result: 2,
       err: 'scim-ldap demo: --port must be a whole number from 1 to 65535, got "70000"',
+    },
+    {
+      reason: 'a fraction is parsed where allowed',
+      args: ['--days', '0.0001'],
+      result: { days: 0.0001 },
+      err: '',
+    },
+    {
+      reason: 'a whole number is parsed where fractions are',
+      args: ['--days', '90'],
+      result: { days: 90 },
+      err: '',
+    },
+    {
+      reason: 'zero is refused where fractions are allowed',
+      args: ['--days', '0'],
+      result: 2,
+      err: 'scim-ldap demo: --days must be a number above 0 and at most 36500, got "0"',
+    },
+    {
+      reason: 'text is refused where fractions are allowed',
+      args: ['--days', '1e3'],
+      result: 2,
+      err: 'scim-ldap demo: --days must be a number above 0 and at most 36500, got "1e3"',
+    },
+    {
+      reason: 'a negative fraction is refused',
+      args: ['--days=-0.5'],
+      result: 2,
+      err: 'scim-ldap demo: --days must be a number above 0 and at most 36500, got "-0.5"',
     },
     {
       reason: 'a number beyond exact integers is refused',

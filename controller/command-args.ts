@@ -6,14 +6,18 @@ type Values<O extends ParseArgsOptionsConfig> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O & typeof HELP }>
 >['values'];
 
-/** The whole numbers a numeric option accepts, both ends included. */
-export interface IntegerRange {
+/**
+ * What a numeric option accepts: whole numbers from `min` (and up to `max`), or with `fraction` any decimal
+ * number above `min` (a lifetime of 0.5 days, say).
+ */
+export interface NumberRule {
   min: number;
   max?: number;
+  fraction?: boolean;
 }
 
 /** Numeric options by name (without the dashes): each is parsed to a number, or the command exits 2. */
-export type Integers<O> = { readonly [K in keyof O]?: IntegerRange };
+export type Numbers<O> = { readonly [K in keyof O]?: NumberRule };
 
 type Parsed<O extends ParseArgsOptionsConfig, I> = Omit<Values<O>, keyof I> & {
   [K in keyof I]?: number;
@@ -27,25 +31,31 @@ export class UsageError extends Error {
   }
 }
 
-/** `--flag`'s value as a whole number within range; the error names the flag and the value given. */
-export function parseInteger(flag: string, value: string, range: IntegerRange): number {
-  const number = /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  const max = range.max ?? Number.MAX_SAFE_INTEGER;
-  if (!Number.isSafeInteger(number) || number < range.min || number > max) {
-    const bounds = range.max === undefined ? `at least ${range.min}` : `from ${range.min} to ${range.max}`;
-    throw new UsageError(`--${flag} must be a whole number ${bounds}, got "${value}"`);
+const WHOLE = /^\s*[+-]?\d+\s*$/;
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/;
+
+/** `--flag`'s value as a number the rule allows; the error names the flag and the value given. */
+export function parseNumber(flag: string, value: string, rule: NumberRule): number {
+  const number = (rule.fraction ? DECIMAL : WHOLE).test(value) ? Number(value) : Number.NaN;
+  const max = rule.max ?? Number.MAX_SAFE_INTEGER;
+  const inRange = rule.fraction ? number > rule.min : Number.isSafeInteger(number) && number >= rule.min;
+  if (!(inRange && number <= max)) {
+    const what = rule.fraction
+      ? `a number above ${rule.min}${rule.max === undefined ? '' : ` and at most ${rule.max}`}`
+      : `a whole number ${rule.max === undefined ? `at least ${rule.min}` : `from ${rule.min} to ${rule.max}`}`;
+    throw new UsageError(`--${flag} must be ${what}, got "${value}"`);
   }
   return number;
 }
 
 /**
- * A command's options, with -h/--help added: the parsed values (the `integers` ones as numbers), or the exit
+ * A command's options, with -h/--help added: the parsed values (the `numbers` ones as numbers), or the exit
  * code once usage was printed (0 for --help, 2 for options it does not know, that lack a value, or whose number
  * is not one or out of range).
  */
 export function commandArgs<
   const O extends ParseArgsOptionsConfig,
-  const I extends Integers<O> = Record<never, never>,
+  const I extends Numbers<O> = Record<never, never>,
 >(
   command: string,
   usage: string,
@@ -53,7 +63,7 @@ export function commandArgs<
   options: O,
   out: (t: string) => void,
   err: (t: string) => void,
-  integers?: I,
+  numbers?: I,
 ): Parsed<O, I> | number {
   let values: Values<O>;
   try {
@@ -68,9 +78,9 @@ export function commandArgs<
   }
   const parsed: Record<string, unknown> = { ...values };
   try {
-    for (const [flag, range] of Object.entries(integers ?? {}) as [string, IntegerRange][]) {
+    for (const [flag, rule] of Object.entries(numbers ?? {}) as [string, NumberRule][]) {
       const value = parsed[flag];
-      if (typeof value === 'string') parsed[flag] = parseInteger(flag, value, range);
+      if (typeof value === 'string') parsed[flag] = parseNumber(flag, value, rule);
     }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

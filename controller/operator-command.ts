@@ -48,7 +48,8 @@ export async function operatorCommand(
     err,
     {
       'resync-seconds': { min: 1 },
-      'certificate-days': { min: 1 },
+      // Fractions of a day are allowed (the chart's certificateDays is a number); a century at most.
+      'certificate-days': { min: 0, max: 36500, fraction: true },
       'health-port': { min: 1, max: 65535 },
     },
   );

@@ -4,7 +4,11 @@ import { scimLdap } from '../support/cli.ts';
 describe('scim-ldap operator options', () => {
   it.each([
     { flag: '--resync-seconds', value: 'abc', message: 'must be a whole number at least 1, got "abc"' },
-    { flag: '--certificate-days', value: '0', message: 'must be a whole number at least 1, got "0"' },
+    {
+      flag: '--certificate-days',
+      value: '0',
+      message: 'must be a number above 0 and at most 36500, got "0"',
+    },
     { flag: '--health-port', value: '-1', message: 'must be a whole number from 1 to 65535, got "-1"' },
   ])(
     'exits 2 on $flag $value, naming the flag and value, before contacting any cluster',
