@@ -154,12 +154,18 @@ export function electLeader(options: LeaderElectionOptions) {
   function tick(): void {
     if (stopped) return;
     // One request at a time; a hung one is given up after the renew deadline so that the next can go.
-    attempt ??= Promise.race([
-      tryOnce(),
-      new Promise<void>((r) => setTimeout(r, renewDeadlineMs).unref()),
-    ]).finally(() => {
-      attempt = undefined;
-    });
+    if (!attempt) {
+      let giveUp: NodeJS.Timeout | undefined;
+      attempt = Promise.race([
+        tryOnce(),
+        new Promise<void>((resolve) => {
+          giveUp = setTimeout(resolve, renewDeadlineMs).unref();
+        }),
+      ]).finally(() => {
+        clearTimeout(giveUp);
+        attempt = undefined;
+      });
+    }
     if (leading && !stillLeading(lastRenewedAt, Date.now(), renewDeadlineMs))
       lose(`not renewed for ${renewDeadlineMs / 1000} s`);
     if (!stopped) timer = setTimeout(tick, retryMs);
