@@ -146,16 +146,23 @@ describe('leader election on a Lease', () => {
         contexts: admin.contexts,
         currentContext: admin.currentContext,
       });
-      const { election, events } = elector('flaky', { kc: viaProxy });
+      // A renew deadline of 4 s leaves a loaded machine time to renew once the API server is back.
+      const { election, events } = elector('flaky', {
+        kc: viaProxy,
+        leaseSeconds: 6,
+        renewDeadlineSeconds: 4,
+      });
       await expect.poll(() => election.leading, { timeout: 10_000, interval: 50 }).toBe(true);
       proxy.down();
-      await sleep(800); // several failed renewals, within the 1.5 s deadline
+      await sleep(1500); // several failed renewals, within the deadline
       proxy.up();
-      await sleep(1000);
+      await sleep(2000);
       expect(election.leading).toBe(true);
       expect(events).toEqual(['started']);
+      const down = Date.now();
       proxy.down();
-      await expect.poll(() => events, { timeout: 5_000, interval: 50 }).toEqual(['started', 'stopped']);
+      await expect.poll(() => events, { timeout: 15_000, interval: 50 }).toEqual(['started', 'stopped']);
+      expect(Date.now() - down).toBeGreaterThanOrEqual(2000);
       expect(election.leading).toBe(false);
     } finally {
       proxy.close();
