@@ -169,6 +169,31 @@ describe('leader election on a Lease', () => {
     }
   });
 
+  it('keeps leading through lease write conflicts within its renew deadline', async () => {
+    await fresh();
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+    const { election, events } = elector('contended', { logger, leaseSeconds: 6, renewDeadlineSeconds: 4 });
+    await expect.poll(() => election.leading, { timeout: 10_000, interval: 50 }).toBe(true);
+    // Another writer (a label, say) updates the Lease without pause for 2 s: the leader's writes, which carry
+    // the resourceVersion it read, meet conflicts.
+    const until = Date.now() + 2000;
+    for (let n = 0; Date.now() < until; n++) {
+      const current = await lease();
+      current.metadata = { ...current.metadata, labels: { touched: String(n) } };
+      await leases()
+        .replaceNamespacedLease({ name: LEASE, namespace, body: current })
+        .catch(() => undefined);
+    }
+    expect(lines.filter((line) => line.includes('written by someone else first')).length).toBeGreaterThan(0);
+    expect(election.leading).toBe(true);
+    const renewed = String((await lease()).spec?.renewTime);
+    await expect
+      .poll(async () => String((await lease()).spec?.renewTime), { timeout: 5_000 })
+      .not.toBe(renewed);
+    expect(events).toEqual(['started']);
+  });
+
   it('releases the lease on stop, so that the next candidate takes it without waiting', async () => {
     await fresh();
     const first = elector('first', { leaseSeconds: 30 });

@@ -146,8 +146,9 @@ export function electLeader(options: LeaderElectionOptions) {
     } catch (error) {
       // A conflict means another writer came first; like an unreachable API server, it is retried, and a
       // leader keeps leading until its renew deadline.
-      if (!(error instanceof ApiException && error.code === 409))
-        logger.warn({ err: { message: (error as Error).message } }, 'leader election: lease not renewed');
+      if (error instanceof ApiException && error.code === 409)
+        logger.debug({ identity }, 'leader election: lease written by someone else first; retrying');
+      else logger.warn({ err: { message: (error as Error).message } }, 'leader election: lease not renewed');
     }
   }
 
