@@ -4,12 +4,13 @@ import { request as httpsRequest } from 'node:https';
 import { DirectoryError, type DirectoryOptions, openDirectory } from './adapters/ldap/directory.ts';
 import { readSubschema } from './adapters/ldap/subschema.ts';
 import { commandArgs } from './command-args.ts';
+import { skippedNote } from './config/load.ts';
 import { ConfigError } from './config/validate.ts';
 import { formatDn } from './core/ldap/dn.ts';
 import { CONNECTION_FAILED, LDAP_RESULT_TO_SCIM } from './core/ldap/result-codes.ts';
 import { missingFromSchema } from './core/ldap/schema.ts';
 import type { ConnectorConfig } from './listener/config.ts';
-import { loadListenerFiles } from './listener/files.ts';
+import { readListenerFiles } from './listener/files.ts';
 
 export const CHECK_USAGE = `Usage: scim-ldap check -f <file or dir>... [--secrets <dir>] [--url <listener URL>] [--ca <file>]
 
@@ -183,7 +184,9 @@ export async function checkCommand(
   }
   let configs: ConnectorConfig[];
   try {
-    configs = await loadListenerFiles(values.file, values.secrets);
+    const read = await readListenerFiles(values.file, values.secrets);
+    configs = read.configs;
+    err(skippedNote('check', read.skipped));
   } catch (error) {
     out(`FAIL  configuration: ${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
     return 1;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -70,7 +71,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   return command.run(args, io);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** Whether Node was started on this file, also through a symlink such as the bin link `npm install -g` makes. */
+function startedAsCommand(argv1: string | undefined, moduleUrl: string): boolean {
+  if (argv1 === undefined) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
+}
+
+if (startedAsCommand(process.argv[1], import.meta.url)) {
   const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
   process.exitCode = await main(process.argv.slice(2), io);
 }

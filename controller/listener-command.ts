@@ -1,4 +1,5 @@
 import { commandArgs } from './command-args.ts';
+import { skippedNote } from './config/load.ts';
 import { ConfigError } from './config/validate.ts';
 import { startListener } from './listener/server.ts';
 import { createLogger } from './log.ts';
@@ -29,16 +30,12 @@ export async function listenerCommand(
     },
     out,
     err,
+    { port: { min: 1, max: 65535 } },
   );
   if (typeof values === 'number') return values;
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (
-    !values.file?.length ||
-    (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
-  ) {
-    err(
-      `scim-ldap listener: ${values.file?.length ? '--port must be a port number' : '-f is required'}\n\n${LISTENER_USAGE}`,
-    );
+  const { port } = values;
+  if (!values.file?.length) {
+    err(`scim-ldap listener: -f is required\n\n${LISTENER_USAGE}`);
     return 2;
   }
   const logger = createLogger();
@@ -50,6 +47,7 @@ export async function listenerCommand(
       port,
       insecureHttp: values['insecure-http'] === true,
       logger,
+      onSkipped: (skipped) => err(skippedNote('listener', skipped)),
     });
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

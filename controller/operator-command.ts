@@ -46,6 +46,12 @@ export async function operatorCommand(
     },
     out,
     err,
+    {
+      'resync-seconds': { min: 1 },
+      // Fractions of a day are allowed (the chart's certificateDays is a number); a century at most.
+      'certificate-days': { min: 0, max: 36500, fraction: true },
+      'health-port': { min: 1, max: 65535 },
+    },
   );
   if (typeof values === 'number') return values;
   const kc = reuseConnections(new KubeConfig());
@@ -54,19 +60,21 @@ export async function operatorCommand(
   const metrics = createOperatorMetrics();
   let operator: Awaited<ReturnType<typeof startOperator>> | undefined;
   let election: ReturnType<typeof electLeader> | undefined;
-  const start = async () => {
-    operator = await startOperator({
-      kc,
-      namespace: values.namespace,
-      image: values.image ?? process.env['SCIM_LDAP_IMAGE'] ?? `scim-ldap-operator:${version()}`,
-      logger,
-      metrics,
-      ...(values['resync-seconds'] ? { resyncMs: Number(values['resync-seconds']) * 1000 } : {}),
-      ...(values['certificate-days']
-        ? { certificateLifetimeMs: Number(values['certificate-days']) * 24 * 3600 * 1000 }
-        : {}),
-    });
-  };
+  let starting: Promise<void> | undefined;
+  const start = () =>
+    (starting ??= (async () => {
+      operator = await startOperator({
+        kc,
+        namespace: values.namespace,
+        image: values.image ?? process.env['SCIM_LDAP_IMAGE'] ?? `scim-ldap-operator:${version()}`,
+        logger,
+        metrics,
+        ...(values['resync-seconds'] ? { resyncMs: values['resync-seconds'] * 1000 } : {}),
+        ...(values['certificate-days']
+          ? { certificateLifetimeMs: values['certificate-days'] * 24 * 3600 * 1000 }
+          : {}),
+      });
+    })());
   let stopping: (() => void) | undefined;
   const done = new Promise<number>((resolve) => {
     stopping = () => resolve(0);
@@ -90,14 +98,16 @@ export async function operatorCommand(
       },
     });
   }
-  const health = await serveHealth(Number(values['health-port'] ?? 8081), metrics, () =>
+  const health = await serveHealth(values['health-port'] ?? 8081, metrics, () =>
     !election || election.leading ? operator?.watching() === true : true,
   );
   const code = await done;
   logger.info('shutting down');
   await health.close();
-  await election?.stop();
+  // The work first, the lease last: reconciles still running finish while this replica holds the lease.
+  await starting?.catch(() => undefined);
   await operator?.stop();
+  await election?.stop();
   if (lostLeadership) return 1;
   return code;
 }

@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { commandArgs } from './command-args.ts';
-import { loadResources, parseDocument } from './config/load.ts';
+import {
+  parseDocument,
+  parseDocuments,
+  skippedNote,
+  sortManifests,
+  validateDocument,
+} from './config/load.ts';
 import { ConfigError } from './config/validate.ts';
 import { LdifSyntaxError, parseLdif } from './core/ldap/ldif.ts';
 import { MappingError } from './core/mapping/to-ldap.ts';
@@ -39,7 +45,10 @@ export async function previewCommand(
     return 2;
   }
   try {
-    const resources = loadResources(await readSources(values.file));
+    // Secrets hold nothing a preview shows: they are skipped with the folder's other kinds.
+    const sorted = sortManifests(parseDocuments(await readSources(values.file)), { secrets: false });
+    const resources = sorted.resources.map(validateDocument);
+    err(skippedNote('preview', sorted.skipped));
     const user = parseDocument({ name: values.user, text: await readFile(values.user, 'utf8') });
     const existing = values.existing ? parseLdif(await readFile(values.existing, 'utf8'))[0] : undefined;
     if (values.existing && !existing) throw new LdifSyntaxError(`${values.existing} holds no entry`, 1);

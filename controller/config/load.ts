@@ -1,4 +1,5 @@
 import { load, loadAll, YAMLException } from 'js-yaml';
+import { GROUP } from './schema.ts';
 import type { AttributeMapping, LdapConnector, ScimLdapResource } from './types.ts';
 import { ConfigError, validateResource } from './validate.ts';
 
@@ -13,6 +14,8 @@ export interface SourceDocument {
   doc: unknown;
   /** `file.yaml`, or `file.yaml (document 2)` when the file holds several. */
   where: string;
+  /** The source's name: `file.yaml`. */
+  file: string;
 }
 
 /** Splits sources into their YAML documents (empty ones skipped); broken YAML names the file, line and column. */
@@ -31,7 +34,11 @@ export function parseDocuments(sources: readonly SourceText[]): SourceDocument[]
     }
     documents.forEach((doc, index) => {
       if (doc === null || doc === undefined) return;
-      out.push({ doc, where: documents.length > 1 ? `${source.name} (document ${index + 1})` : source.name });
+      out.push({
+        doc,
+        where: documents.length > 1 ? `${source.name} (document ${index + 1})` : source.name,
+        file: source.name,
+      });
     });
   }
   return out;
@@ -45,6 +52,56 @@ export function validateDocument({ doc, where }: SourceDocument): ScimLdapResour
     if (!(error instanceof ConfigError)) throw error;
     throw new ConfigError(error.code, `${where}: ${error.subject}`, error.problems);
   }
+}
+
+/** The documents of a folder a command reads: ours, the Secrets, and what it skipped (`Kind/name` each). */
+export interface SortedManifests {
+  resources: SourceDocument[];
+  secrets: SourceDocument[];
+  skipped: string[];
+}
+
+const KUSTOMIZATION_FILE = /(^|[/\\])kustomization\.ya?ml$/;
+
+/**
+ * Sorts the documents of a folder applied as a whole (with Argo CD or kubectl): scim-ldap.io resources are read
+ * and validated; v1 Secrets are read when the command uses them; every other Kubernetes kind (Namespace,
+ * SealedSecret, ConfigMap, …) and Kustomize's kustomization.yaml are skipped. A document that names no
+ * apiVersion or kind stays with ours, so that a broken connector is reported rather than skipped.
+ */
+export function sortManifests(docs: readonly SourceDocument[], use: { secrets: boolean }): SortedManifests {
+  const sorted: SortedManifests = { resources: [], secrets: [], skipped: [] };
+  for (const entry of docs) {
+    const doc = (typeof entry.doc === 'object' && entry.doc !== null ? entry.doc : {}) as {
+      apiVersion?: unknown;
+      kind?: unknown;
+      metadata?: { name?: unknown };
+    };
+    const { apiVersion, kind } = doc;
+    const name = typeof doc.metadata?.name === 'string' ? `/${doc.metadata.name}` : '';
+    if (apiVersion === 'v1' && kind === 'Secret') {
+      if (use.secrets) sorted.secrets.push(entry);
+      else sorted.skipped.push(`Secret${name}`);
+    } else if (KUSTOMIZATION_FILE.test(entry.file)) {
+      sorted.skipped.push(`${typeof kind === 'string' ? kind : 'Kustomization'}${name}`);
+    } else if (
+      typeof apiVersion === 'string' &&
+      typeof kind === 'string' &&
+      apiVersion.split('/')[0] !== GROUP
+    ) {
+      sorted.skipped.push(`${kind}${name}`);
+    } else {
+      sorted.resources.push(entry);
+    }
+  }
+  return sorted;
+}
+
+/** The one line a command prints about the manifests it skipped, or nothing. */
+export function skippedNote(command: string, skipped: readonly string[]): string {
+  if (skipped.length === 0) return '';
+  const count = skipped.length === 1 ? '1 manifest' : `${skipped.length} manifests`;
+  return `scim-ldap ${command}: skipped ${count} this command does not use: ${skipped.join(', ')}\n`;
 }
 
 /** Parses YAML (several documents per text allowed) and validates every scim-ldap.io resource in it. */

@@ -1,5 +1,12 @@
 import type { DirectoryOptions } from '../adapters/ldap/directory.ts';
-import { mappingsFor, parseDocuments, type SourceText, validateDocument } from '../config/load.ts';
+import {
+  mappingsFor,
+  parseDocuments,
+  type SourceDocument,
+  type SourceText,
+  sortManifests,
+  validateDocument,
+} from '../config/load.ts';
 import type { LdapConnector, ScimLdapResource } from '../config/types.ts';
 import { ConfigError, type ConfigProblem } from '../config/validate.ts';
 import { defaultGroupMapping } from '../core/mapping/group-defaults.ts';
@@ -24,9 +31,8 @@ export type MountedSecrets = ReadonlyMap<string, Readonly<Record<string, string>
 
 const MIN_TOKEN_LENGTH = 12;
 
-function secretsFrom(docs: ReturnType<typeof parseDocuments>): { secrets: Secrets; rest: typeof docs } {
+function secretsFrom(docs: readonly SourceDocument[]): Secrets {
   const secrets: Secrets = new Map();
-  const rest: typeof docs = [];
   for (const entry of docs) {
     const doc = entry.doc as {
       apiVersion?: unknown;
@@ -35,10 +41,6 @@ function secretsFrom(docs: ReturnType<typeof parseDocuments>): { secrets: Secret
       data?: unknown;
       stringData?: unknown;
     };
-    if (doc.apiVersion !== 'v1' || doc.kind !== 'Secret') {
-      rest.push(entry);
-      continue;
-    }
     const name = doc.metadata?.name;
     if (typeof name !== 'string' || name === '') {
       throw new ConfigError('InvalidSpec', `${entry.where}: Secret`, [
@@ -53,7 +55,7 @@ function secretsFrom(docs: ReturnType<typeof parseDocuments>): { secrets: Secret
       values[key] = String(value);
     secrets.set(name, values);
   }
-  return { secrets, rest };
+  return secrets;
 }
 
 function secretReader(secrets: Secrets, problems: ConfigProblem[]) {
@@ -158,19 +160,30 @@ function resolveConnector(
 
 /**
  * The listener's configuration from the same manifests a user would `kubectl apply`: LdapConnectors,
- * AttributeMappings and v1 Secrets (`data` or `stringData`). Every error names the file, document and field.
+ * AttributeMappings and v1 Secrets (`data` or `stringData`), and which other manifests it skipped (other kinds
+ * of the same folder: a Namespace, a SealedSecret, a kustomization.yaml). Every error names the file, document
+ * and field.
  */
-export function loadListenerConfig(
+export function listenerManifests(
   sources: readonly SourceText[],
   mounted: MountedSecrets = new Map(),
-): ConnectorConfig[] {
-  const { secrets, rest } = secretsFrom(parseDocuments(sources));
+): { configs: ConnectorConfig[]; skipped: string[] } {
+  const sorted = sortManifests(parseDocuments(sources), { secrets: true });
+  const secrets = secretsFrom(sorted.secrets);
   for (const [name, values] of mounted) secrets.set(name, { ...values, ...secrets.get(name) });
-  const resources = rest.map(validateDocument);
+  const resources = sorted.resources.map(validateDocument);
   const connectors = resources.filter((r): r is LdapConnector => r.kind === 'LdapConnector');
   if (connectors.length === 0)
     throw new ConfigError('InvalidSpec', 'listener', [
       { path: '', message: 'no LdapConnector in the given files' },
     ]);
-  return connectors.map((c) => resolveConnector(c, resources, secrets));
+  return { configs: connectors.map((c) => resolveConnector(c, resources, secrets)), skipped: sorted.skipped };
+}
+
+/** listenerManifests' connectors alone. */
+export function loadListenerConfig(
+  sources: readonly SourceText[],
+  mounted: MountedSecrets = new Map(),
+): ConnectorConfig[] {
+  return listenerManifests(sources, mounted).configs;
 }

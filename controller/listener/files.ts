@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SourceText } from '../config/load.ts';
-import { type ConnectorConfig, loadListenerConfig, type MountedSecrets } from './config.ts';
+import { type ConnectorConfig, listenerManifests, type MountedSecrets } from './config.ts';
 
 // Kubernetes mounts ConfigMaps and Secrets as symlinks into a `..data` folder that it swaps atomically;
 // reading the visible names (and skipping dot entries) always sees one consistent version.
@@ -32,10 +32,20 @@ async function readMountedSecrets(dir: string | undefined): Promise<MountedSecre
   return secrets;
 }
 
-/** The listener's configuration from files or folders of manifests, and a folder of mounted Secrets. */
+/**
+ * The listener's configuration from files or folders of manifests and a folder of mounted Secrets, and the
+ * manifests of other kinds it skipped.
+ */
+export async function readListenerFiles(
+  files: readonly string[],
+  secretsDir: string | undefined,
+): Promise<{ configs: ConnectorConfig[]; skipped: string[] }> {
+  return listenerManifests(await readSources(files), await readMountedSecrets(secretsDir));
+}
+
 export async function loadListenerFiles(
   files: readonly string[],
   secretsDir: string | undefined,
 ): Promise<ConnectorConfig[]> {
-  return loadListenerConfig(await readSources(files), await readMountedSecrets(secretsDir));
+  return (await readListenerFiles(files, secretsDir)).configs;
 }

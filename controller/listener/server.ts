@@ -10,7 +10,7 @@ import type { Logger } from '../log.ts';
 import type { ConnectorConfig } from './config.ts';
 import { systemContext } from './context.ts';
 import { createExportMark } from './export-mark.ts';
-import { loadListenerFiles } from './files.ts';
+import { loadListenerFiles, readListenerFiles } from './files.ts';
 import { createGroupService } from './groups.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { certificateFingerprint, selfSignedCertificate } from './tls.ts';
@@ -27,6 +27,8 @@ export interface ListenerOptions {
   logger: Logger;
   /** Reload when the files change (default true). */
   watch?: boolean;
+  /** Told, once at start, the manifests of other kinds in the files (`Kind/name` each). */
+  onSkipped?: (skipped: string[]) => void;
 }
 
 export interface RunningListener {
@@ -108,7 +110,8 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   if (options.insecureHttp && !isLoopback(options.host)) {
     throw new Error(`--insecure-http serves plain HTTP only on a loopback address, not ${options.host}`);
   }
-  const configs = await loadListenerFiles(options.files, options.secretsDir);
+  const { configs, skipped } = await readListenerFiles(options.files, options.secretsDir);
+  options.onSkipped?.(skipped);
   const metrics = createMetrics();
   let runtime = runtimeFor(configs, metrics);
 

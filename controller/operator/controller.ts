@@ -255,6 +255,7 @@ export async function startOperator(options: OperatorOptions) {
   // A failed watch stops the informer (client-node); restart it with a backoff. The watchdog: readiness fails
   // while a watch has been down for longer than WATCH_GRACE_MS.
   const failingSince = new Map<string, number>();
+  const restarts = new Set<NodeJS.Timeout>();
   let stopped = false;
   for (const [name, informer] of [
     ['ldapconnectors', connectors],
@@ -270,7 +271,11 @@ export async function startOperator(options: OperatorOptions) {
       if (stopped) return;
       if (!failingSince.has(name)) failingSince.set(name, Date.now());
       logger.warn({ informer: name, err: { message: (error as Error).message } }, 'watch failed; restarting');
-      setTimeout(() => void informer.start(), delay).unref();
+      const restart = setTimeout(() => {
+        restarts.delete(restart);
+        if (!stopped) void informer.start();
+      }, delay).unref();
+      restarts.add(restart);
       delay = Math.min(delay * 2, 30_000);
     });
   }
@@ -344,12 +349,15 @@ export async function startOperator(options: OperatorOptions) {
     watching(): boolean {
       return [...failingSince.values()].every((since) => Date.now() - since < WATCH_GRACE_MS);
     },
+    /** Stops taking work, waits for the reconciles running, and stops every informer it started. */
     async stop(): Promise<void> {
       stopped = true;
       clearInterval(resync);
-      queue.stop();
+      for (const restart of restarts) clearTimeout(restart);
+      await queue.stop();
       await connectors.stop();
       await mappings.stop();
+      await deployments.stop();
     },
   };
 }

@@ -57,4 +57,30 @@ describe('work queue', () => {
     expect(peak).toBe(2);
     expect(order).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
+
+  it('stops by finishing the keys running, dropping the queued ones and taking no more', async () => {
+    const finished: string[] = [];
+    let release: () => void = () => undefined;
+    const queue = createWorkQueue({
+      concurrency: 1,
+      process: async (key) => {
+        if (key === 'a') await new Promise<void>((r) => (release = r));
+        finished.push(key);
+      },
+    });
+    queue.add('a');
+    queue.add('b');
+    await new Promise((r) => setTimeout(r, 5));
+    let stopped = false;
+    const stopping = queue.stop().then(() => {
+      stopped = true;
+    });
+    queue.add('c');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    await new Promise((r) => setTimeout(r, 5));
+    expect(finished).toEqual(['a']);
+  });
 });

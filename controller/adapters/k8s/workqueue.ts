@@ -24,8 +24,13 @@ export function createWorkQueue(options: WorkQueueOptions) {
   const timers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
   let idle: (() => void)[] = [];
+  let drained: (() => void)[] = [];
 
   const settleIdle = () => {
+    if (running.size === 0) {
+      for (const resolve of drained) resolve();
+      drained = [];
+    }
     if (queued.size === 0 && running.size === 0 && timers.size === 0) {
       for (const resolve of idle) resolve();
       idle = [];
@@ -33,6 +38,7 @@ export function createWorkQueue(options: WorkQueueOptions) {
   };
 
   function pump(): void {
+    if (stopped) return;
     for (const key of queued) {
       if (running.size >= concurrency) return;
       if (!running.has(key)) void run(key);
@@ -90,10 +96,17 @@ export function createWorkQueue(options: WorkQueueOptions) {
         idle.push(resolve);
         settleIdle();
       }),
-    stop(): void {
+    /** Takes no more keys, drops the queued ones and resolves once the running ones have finished. */
+    stop(): Promise<void> {
       stopped = true;
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
+      queued.clear();
+      dirty.clear();
+      return new Promise<void>((resolve) => {
+        drained.push(resolve);
+        settleIdle();
+      });
     },
   };
 }
