@@ -42,6 +42,14 @@ function raw(
   });
 }
 
+// Nested past the parser's stack: 400 invalidFilter, never a stack overflow. Depths keep the URL under Node's
+// 16 KiB header limit (encodeURIComponent leaves parentheses as they are and triples brackets).
+const deepFilter = fc.oneof(
+  fc
+    .tuple(fc.constantFrom(['(', ')'], ['not(', ')']), fc.integer({ min: 30, max: 2_500 }))
+    .map(([[open, close], depth]) => `${open.repeat(depth)}userName pr${close.repeat(depth)}`),
+  fc.integer({ min: 30, max: 1_000 }).map((depth) => `${'emails['.repeat(depth)}type pr${']'.repeat(depth)}`),
+);
 const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const jsonValue = fc.oneof(
   fc.json({ maxDepth: 4 }),
@@ -86,6 +94,7 @@ const filter = fc.oneof(
     '%ff%fe',
     '"'.repeat(5000),
   ),
+  deepFilter,
 );
 const path = fc.oneof(
   fc.constantFrom(
