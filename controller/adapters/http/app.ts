@@ -13,7 +13,7 @@ import {
   schemas,
   serviceProviderConfig,
 } from '../../core/scim/discovery.ts';
-import { errorBody, notFound, ScimError } from '../../core/scim/errors.ts';
+import { errorBody, MethodNotAllowed, notFound, ScimError } from '../../core/scim/errors.ts';
 import { keepsAttribute, listResponse, paging, projectAttributes } from '../../core/scim/list.ts';
 import type { GroupService } from '../../listener/groups.ts';
 import type { UserService } from '../../listener/users.ts';
@@ -59,6 +59,7 @@ function tokenMatches(sent: string, expected: string): boolean {
 function sendError(reply: FastifyReply, error: ScimError): FastifyReply {
   if (error.status === 503) reply.header('Retry-After', '10');
   if (error.status === 401) reply.header('WWW-Authenticate', 'Bearer');
+  if (error instanceof MethodNotAllowed) reply.header('Allow', error.allow.join(', '));
   return reply.code(error.status).type(SCIM_JSON).send(errorBody(error));
 }
 
@@ -100,19 +101,44 @@ type IdParams = { id: string };
 
 type Resolve = (request: FastifyRequest) => ConnectorEndpoint | undefined;
 
-function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolve): void {
+const DISCOVERY_METHODS = ['GET', 'HEAD'];
+const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** Discovery endpoints are read-only: any other method is 405 with an Allow header, not a 404. */
+function readOnly(scope: FastifyInstance, url: string): void {
+  scope.route({
+    method: [...OTHER_METHODS],
+    url,
+    handler: async (request) => {
+      throw new MethodNotAllowed(request.method, DISCOVERY_METHODS);
+    },
+  });
+}
+
+const unauthorized = () => new ScimError({ status: 401 }, 'a valid bearer token is required');
+
+/**
+ * `unknown` answers a request no connector serves. Under a connector name it is the same 401 a wrong token
+ * gets, so that names cannot be probed without the token.
+ */
+function registerConnector(
+  app: FastifyInstance,
+  prefix: string,
+  resolve: Resolve,
+  unknown: (request: FastifyRequest) => ScimError,
+): void {
   const endpoints = new WeakMap<FastifyRequest, ConnectorEndpoint>();
 
   app.register(
     async (scope) => {
       scope.addHook('onRequest', async (request) => {
         const endpoint = resolve(request);
-        if (!endpoint) throw notFound(`no connector serves ${request.url.split('?')[0]}`);
         const header = request.headers.authorization ?? '';
         const match = /^Bearer\s+(.+)$/i.exec(header);
-        if (!match || !tokenMatches(match[1] as string, endpoint.token)) {
-          throw new ScimError({ status: 401 }, 'a valid bearer token is required');
-        }
+        // Compared even without a connector, so that an unknown name takes as long to refuse as a known one.
+        const valid = tokenMatches(match?.[1] ?? '', endpoint?.token ?? '') && match !== null;
+        if (!endpoint) throw unknown(request);
+        if (!valid) throw unauthorized();
         endpoints.set(request, endpoint);
       });
       // Set by the hook above for every request that reaches a handler.
@@ -128,6 +154,15 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
         if (!found) throw notFound(`no resource type ${request.params.id}`);
         return found;
       });
+      for (const url of [
+        '/ServiceProviderConfig',
+        '/serviceConfiguration',
+        '/ResourceTypes',
+        '/ResourceTypes/:id',
+        '/Schemas',
+        '/Schemas/:id',
+      ])
+        readOnly(scope, url);
       scope.get('/Schemas', async (request) => {
         const all = schemas(await of(request).directoryAttributes());
         return listResponse(all, all.length, 1);
@@ -300,12 +335,21 @@ export function buildApp(options: AppOptions): FastifyInstance {
     reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
   );
 
-  registerConnector(app, '/:tenant/scim', (request) => {
-    const tenant = String((request.params as { tenant?: string }).tenant ?? '');
-    return options.connectors().find((c) => `ecma2host_${c.name}`.toLowerCase() === tenant.toLowerCase());
-  });
-  registerConnector(app, '/scim', () =>
-    options.connectors().length === 1 ? options.connectors()[0] : undefined,
+  registerConnector(
+    app,
+    '/:tenant/scim',
+    (request) => {
+      const tenant = String((request.params as { tenant?: string }).tenant ?? '');
+      return options.connectors().find((c) => `ecma2host_${c.name}`.toLowerCase() === tenant.toLowerCase());
+    },
+    unauthorized,
+  );
+  // /scim names no connector, so saying that it serves none (several are configured) gives nothing away.
+  registerConnector(
+    app,
+    '/scim',
+    () => (options.connectors().length === 1 ? options.connectors()[0] : undefined),
+    (request) => notFound(`no connector serves ${request.url.split('?')[0]}`),
   );
   return app;
 }
