@@ -73,6 +73,140 @@ describe('the SCIM protocol surface', () => {
     });
   });
 
+  describe('POST .search', () => {
+    const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+    const search = (path: string, body: Record<string, unknown>) =>
+      listener.scim('POST', `/scim${path}`, { schemas: [SEARCH], ...body });
+    const people = ['ann', 'bob', 'cy'];
+
+    beforeAll(async () => {
+      for (const name of people) {
+        const { status } = await listener.scim('POST', '/scim/Users', {
+          userName: `${name}@example.org`,
+          displayName: `Search ${name}`,
+          name: { familyName: name },
+        });
+        expect(status).toBe(201);
+      }
+      for (const displayName of ['Search admins', 'Search staff']) {
+        expect((await listener.scim('POST', '/scim/Groups', { displayName })).status).toBe(201);
+      }
+    });
+
+    it.each([
+      {
+        reason: 'a filter, paging and attributes',
+        collection: 'Users',
+        body: {
+          filter: 'userName sw "b" or userName sw "c"',
+          startIndex: 2,
+          count: 1,
+          attributes: ['userName'],
+        },
+        query:
+          'filter=userName%20sw%20%22b%22%20or%20userName%20sw%20%22c%22&startIndex=2&count=1&attributes=userName',
+      },
+      {
+        reason: 'excludedAttributes',
+        collection: 'Users',
+        body: { filter: 'userName eq "ann@example.org"', excludedAttributes: ['name', 'emails'] },
+        query: 'filter=userName%20eq%20%22ann%40example.org%22&excludedAttributes=name,emails',
+      },
+      {
+        reason: 'a group lookup without members',
+        collection: 'Groups',
+        body: { filter: 'displayName eq "Search staff"', excludedAttributes: ['members'] },
+        query: 'filter=displayName%20eq%20%22Search%20staff%22&excludedAttributes=members',
+      },
+    ])(
+      '/$collection/.search with $reason answers as the equivalent GET',
+      async ({ collection, body, query }) => {
+        const posted = await search(`/${collection}/.search`, body);
+        const got = await listener.scim('GET', `/scim/${collection}?${query}`);
+        expect(posted.status).toBe(200);
+        expect(posted.body.totalResults).toBeGreaterThan(0);
+        expect(posted.body).toEqual(got.body);
+      },
+    );
+
+    it('/.search at the root lists users, then groups, paged across both', async () => {
+      const filter = 'displayName sw "Search"';
+      const all = await search('/.search', { filter });
+      expect(all.status).toBe(200);
+      expect(all.body.totalResults).toBe(5);
+      expect(all.body.Resources.map((r: { meta: { resourceType: string } }) => r.meta.resourceType)).toEqual([
+        'User',
+        'User',
+        'User',
+        'Group',
+        'Group',
+      ]);
+      const page = await search('/.search', { filter, startIndex: 3, count: 2, attributes: ['displayName'] });
+      expect(page.body).toMatchObject({ totalResults: 5, startIndex: 3, itemsPerPage: 2 });
+      expect(page.body.Resources.map((r: { displayName: string }) => r.displayName)).toEqual([
+        all.body.Resources[2].displayName,
+        all.body.Resources[3].displayName,
+      ]);
+      const groupsOnly = await search('/.search', { filter, startIndex: 5 });
+      expect(groupsOnly.body.Resources.map((r: { id: string }) => r.id)).toEqual([all.body.Resources[4].id]);
+    });
+
+    it('/.search with an attribute only users have finds only users', async () => {
+      const { status, body } = await search('/.search', { filter: 'userName eq "bob@example.org"' });
+      expect(status).toBe(200);
+      expect(body.totalResults).toBe(1);
+      expect(body.Resources[0]).toMatchObject({
+        userName: 'bob@example.org',
+        meta: { resourceType: 'User' },
+      });
+    });
+
+    it.each([
+      {
+        reason: 'no SearchRequest schema',
+        body: { schemas: [] },
+        scimType: 'invalidSyntax',
+        field: 'schemas',
+      },
+      {
+        reason: 'a filter that is not a string',
+        body: { filter: 3 },
+        scimType: 'invalidValue',
+        field: 'filter',
+      },
+      {
+        reason: 'a count that is not a number',
+        body: { count: 'ten' },
+        scimType: 'invalidValue',
+        field: 'count',
+      },
+      {
+        reason: 'attributes that are not names',
+        body: { attributes: [{}] },
+        scimType: 'invalidValue',
+        field: 'attributes',
+      },
+    ])('answers $reason with 400 $scimType naming $field', async ({ body, scimType, field }) => {
+      for (const path of ['/.search', '/Users/.search', '/Groups/.search']) {
+        const response = await search(path, body);
+        expect(response.status, path).toBe(400);
+        expect(response.body).toMatchObject({ schemas: [ERROR_SCHEMA], scimType });
+        expect(response.body.detail).toContain(field);
+      }
+    });
+
+    it.each([
+      { reason: 'groups', filter: `${'('.repeat(100_000)}userName pr${')'.repeat(100_000)}` },
+      { reason: 'value filters', filter: `${'emails['.repeat(50_000)}type pr${']'.repeat(50_000)}` },
+    ])('answers a filter of nested $reason in the body with 400 invalidFilter', async ({ filter }) => {
+      for (const path of ['/.search', '/Users/.search', '/Groups/.search']) {
+        const response = await search(path, { filter });
+        expect(response.status, path).toBe(400);
+        expect(response.body).toMatchObject({ schemas: [ERROR_SCHEMA], scimType: 'invalidFilter' });
+      }
+    });
+  });
+
   describe('deeply nested filters', () => {
     const nested = (depth: number) => `${'('.repeat(depth)}userName pr${')'.repeat(depth)}`;
 
