@@ -75,6 +75,39 @@ describe('Helm chart', () => {
     },
   );
 
+  it.each([
+    { reason: 'cluster-wide', set: [], namespaceSelector: { any: true } },
+    { reason: 'namespaced', set: ['namespaced=true'], namespaceSelector: { matchNames: ['scim-ldap'] } },
+  ])(
+    "scrapes every listener's metrics port with a ServiceMonitor when asked ($reason)",
+    async ({ set, namespaceSelector }) => {
+      const rendered = await helm(
+        'template',
+        'scim',
+        CHART,
+        '--namespace',
+        'scim-ldap',
+        '--set',
+        'metrics.serviceMonitor.enabled=true',
+        ...set.flatMap((s) => ['--set', s]),
+      );
+      const monitors = rendered
+        .split(/^---$/m)
+        .map((doc) => load(doc) as { kind?: string; metadata: { name: string }; spec: unknown } | null)
+        .filter((doc) => doc?.kind === 'ServiceMonitor');
+      expect(monitors.find((m) => m?.metadata.name === 'scim-listeners')?.spec).toEqual({
+        namespaceSelector,
+        selector: {
+          matchLabels: {
+            'app.kubernetes.io/name': 'scim-ldap-listener',
+            'app.kubernetes.io/managed-by': 'scim-ldap-operator',
+          },
+        },
+        endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
+      });
+    },
+  );
+
   it('refuses values outside its schema', async () => {
     await expect(helm('template', 'scim', CHART, '--set', 'replicaCount=0')).rejects.toThrow(/replicaCount/);
   });

@@ -207,6 +207,31 @@ describe('the SCIM protocol surface', () => {
     });
   });
 
+  describe('metrics', () => {
+    it.each([
+      { reason: 'without a token', authorization: undefined },
+      { reason: 'with the token', authorization: `Bearer ${TOKEN}` },
+    ])('are not served on the SCIM port, $reason', async ({ authorization }) => {
+      const response = await fetch(`${listener.url}/metrics`, {
+        headers: authorization === undefined ? {} : { authorization },
+      });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ schemas: [ERROR_SCHEMA], status: '404' });
+    });
+
+    it('are served as Prometheus text on the metrics port, counting SCIM requests', async () => {
+      await listener.scim('GET', '/scim/Users?count=1');
+      expect(listener.metricsUrl).not.toBe(listener.url);
+      const response = await fetch(`${listener.metricsUrl}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      expect(await response.text()).toMatch(
+        /scim_ldap_http_requests_total\{route="\/scim\/Users",method="GET",status="200"\} \d+/,
+      );
+      expect((await fetch(`${listener.metricsUrl}/scim/Users`)).status).toBe(404);
+    });
+  });
+
   describe('deeply nested filters', () => {
     const nested = (depth: number) => `${'('.repeat(depth)}userName pr${')'.repeat(depth)}`;
 

@@ -6,7 +6,6 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import type { Registry } from 'prom-client';
 import {
   type DirectoryAttribute,
   resourceTypes,
@@ -35,8 +34,8 @@ export interface AppOptions {
   /** Looked up per request, so a configuration reload takes effect without restarting the server. */
   connectors: () => readonly ConnectorEndpoint[];
   logger: Logger;
+  /** Request metrics; they are served on a port of their own (metrics-server.ts), not here. */
   metrics: {
-    registry: Registry;
     observe(route: string, method: string, status: number, seconds: number): void;
   };
   /** True when every connector can bind to its directory. */
@@ -377,9 +376,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const ready = await options.ready();
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'directory unreachable' });
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
-  );
 
   registerConnector(
     app,
