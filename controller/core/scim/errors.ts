@@ -12,6 +12,7 @@ export type ScimErrorKind =
         | 'invalidPath'
         | 'noTarget'
         | 'invalidValue'
+        | 'mutability'
         | 'invalidVers'
         | 'sensitive';
     }
