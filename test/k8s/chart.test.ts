@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { dump, load } from 'js-yaml';
+import { dump, load, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { argoCdHealth } from '../support/argocd.ts';
 import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
@@ -91,10 +91,9 @@ describe('Helm chart', () => {
         'metrics.serviceMonitor.enabled=true',
         ...set.flatMap((s) => ['--set', s]),
       );
-      const monitors = rendered
-        .split(/^---$/m)
-        .map((doc) => load(doc) as { kind?: string; metadata: { name: string }; spec: unknown } | null)
-        .filter((doc) => doc?.kind === 'ServiceMonitor');
+      const monitors = (
+        loadAll(rendered) as ({ kind?: string; metadata: { name: string }; spec: unknown } | null)[]
+      ).filter((doc) => doc?.kind === 'ServiceMonitor');
       expect(monitors.find((m) => m?.metadata.name === 'scim-listeners')?.spec).toEqual({
         namespaceSelector,
         selector: {
