@@ -66,6 +66,17 @@ describe('the SCIM protocol surface', () => {
       expect(unknown).toEqual(known);
     });
 
+    it('answers a path no route serves the same under a known and an unknown name', async () => {
+      for (const authorization of [undefined, `Bearer ${TOKEN}`]) {
+        const headers = authorization === undefined ? {} : { authorization };
+        const answer = async (tenant: string) => {
+          const response = await fetch(`${listener.url}/${tenant}/scim/Nothing`, { headers });
+          return { status: response.status, body: (await response.text()).replace(tenant, '<tenant>') };
+        };
+        expect(await answer('ecma2host_nosuchconnector')).toEqual(await answer('ecma2host_ldap'));
+      }
+    });
+
     it('refuses a valid token at an unknown name with the same 401', async () => {
       const known = await ask('ecma2host_ldap', 'Bearer wrong-token-0123456789');
       expect(await ask('ecma2host_nosuchconnector', `Bearer ${TOKEN}`)).toEqual(known);
