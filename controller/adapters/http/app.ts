@@ -13,11 +13,12 @@ import {
   serviceProviderConfig,
 } from '../../core/scim/discovery.ts';
 import { errorBody, MethodNotAllowed, notFound, ScimError } from '../../core/scim/errors.ts';
-import { keepsAttribute, listResponse, paging, projectAttributes } from '../../core/scim/list.ts';
+import { keepsAttribute, listResponse, projectAttributes } from '../../core/scim/list.ts';
 import { searchQuery } from '../../core/scim/search.ts';
 import type { GroupService } from '../../listener/groups.ts';
 import type { UserService } from '../../listener/users.ts';
 import type { Logger } from '../../log.ts';
+import { listGroups, listUsers, searchAll } from './lists.ts';
 
 /** One connector as the HTTP layer sees it. */
 export interface ConnectorEndpoint {
@@ -100,65 +101,6 @@ function sendCreated(request: FastifyRequest, reply: FastifyReply, created: Reco
 type IdParams = { id: string };
 
 type Resolve = (request: FastifyRequest) => ConnectorEndpoint | undefined;
-
-function projectList(list: Record<string, unknown>, query: Query): Record<string, unknown> {
-  list['Resources'] = (list['Resources'] as Record<string, unknown>[]).map((r) =>
-    projectAttributes(r, query),
-  );
-  return list;
-}
-
-/** GET /Users and POST /Users/.search. */
-async function listUsers(endpoint: ConnectorEndpoint, query: Query) {
-  const { startIndex, count } = paging(query);
-  return projectList(await endpoint.users.list({ filter: query['filter'], startIndex, count }), query);
-}
-
-/** GET /Groups and POST /Groups/.search; Entra looks groups up with excludedAttributes=members, and members
- * are only read when they are shown. */
-async function listGroups(endpoint: ConnectorEndpoint, query: Query) {
-  const { startIndex, count } = paging(query);
-  const withMembers = keepsAttribute(query, 'members');
-  return projectList(
-    await endpoint.groups.list({ filter: query['filter'], startIndex, count, withMembers }),
-    query,
-  );
-}
-
-/** A filter on an attribute one resource type does not have matches none of that type (RFC 7644 §3.4.2.1). */
-async function unlessUnmapped(list: () => Promise<Record<string, unknown>>) {
-  try {
-    return await list();
-  } catch (error) {
-    if (error instanceof ScimError && error.scimType === 'invalidFilter') return error;
-    throw error;
-  }
-}
-
-/**
- * POST /.search (RFC 7644 §3.4.3): users, then groups, as one list paged across both; each resource names its
- * type in meta.resourceType. A filter neither type can evaluate is the error either gives.
- */
-async function searchAll(endpoint: ConnectorEndpoint, query: Query) {
-  const { startIndex, count } = paging(query);
-  const users = await unlessUnmapped(() =>
-    endpoint.users.list({ filter: query['filter'], startIndex, count }),
-  );
-  const userTotal = users instanceof ScimError ? 0 : (users['totalResults'] as number);
-  const userPage = users instanceof ScimError ? [] : (users['Resources'] as Record<string, unknown>[]);
-  const groups = await unlessUnmapped(() =>
-    endpoint.groups.list({
-      filter: query['filter'],
-      startIndex: Math.max(1, startIndex - userTotal),
-      count: count - userPage.length,
-      withMembers: keepsAttribute(query, 'members'),
-    }),
-  );
-  if (users instanceof ScimError && groups instanceof ScimError) throw users;
-  const groupTotal = groups instanceof ScimError ? 0 : (groups['totalResults'] as number);
-  const groupPage = groups instanceof ScimError ? [] : (groups['Resources'] as Record<string, unknown>[]);
-  return projectList(listResponse([...userPage, ...groupPage], userTotal + groupTotal, startIndex), query);
-}
 
 const DISCOVERY_METHODS = ['GET', 'HEAD'];
 const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
