@@ -386,7 +386,7 @@ export function createGroupService(options: GroupServiceOptions) {
       const modifications: Modification[] = [];
       if (otherOps.length) {
         const before = await view(entry, false);
-        assertRemovesHaveTargets('Group', before, otherOps);
+        assertRemovesHaveTargets(set, before, otherOps);
         const { resource, touched } = applyPatch(before, otherOps);
         const subset: MappingSet = {
           ...set,

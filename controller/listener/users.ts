@@ -340,7 +340,7 @@ export function createUserService(options: UserServiceOptions) {
       assertKnownPaths(set, operations);
       const entry = await find(id);
       const before = view(entry);
-      assertRemovesHaveTargets('User', before, operations);
+      assertRemovesHaveTargets(set, before, operations);
       const { resource: patched, touched } = applyPatch(before, operations);
       const resource = normalizeResource(patched);
       const mappings = mappingsTouchedBy(set, touched);

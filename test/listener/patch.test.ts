@@ -42,6 +42,7 @@ describe('PATCH remove and paths, against the directory', () => {
     const mappings = `${contosoMappings()}  - {target: title, source: title}
   - {target: telephoneNumber, source: 'phoneNumbers[type eq "work"].value'}
   - {target: roomNumber, source: nickName, apply: OnCreate}
+  - {target: employeeNumber, source: externalId, match: 2}
 `;
     listener = await startTestListener({
       'ldap.yaml': manifests(slapd, {
@@ -95,6 +96,7 @@ describe('PATCH remove and paths, against the directory', () => {
 
   it.each([
     { reason: 'userName, which a User must have', path: 'userName', names: 'userName' },
+    { reason: 'what a matching mapping reads', path: 'externalId', names: 'externalId' },
     { reason: 'a MUST of the object class (sn of person)', path: 'name.familyName', names: 'sn' },
     {
       reason: 'a MUST through the ECMA2Host extension (uidNumber)',

@@ -15,6 +15,7 @@ const ops = (...operations: unknown[]) => parsePatch({ Operations: operations })
 const set = contosoSet([
   ...CONTOSO_RULES,
   { target: 'departmentNumber', source: 'urn:example:Custom:1.0:User:dept' },
+  { target: 'employeeNumber', source: 'externalId', match: 3 },
 ]);
 
 describe('pathIsKnown', () => {
@@ -60,6 +61,7 @@ describe('assertRemovesHaveTargets', () => {
   const before = { userName: 'a@x', emails: [{ type: 'work', value: 'a@x' }] };
   it.each([
     { reason: 'userName', path: 'userName', scimType: 'invalidValue' },
+    { reason: 'what a matching mapping reads', path: 'externalId', scimType: 'invalidValue' },
     { reason: 'a value filter that selects nothing', path: 'emails[type eq "home"]', scimType: 'noTarget' },
     {
       reason: 'a sub-attribute under a value filter that selects nothing',
@@ -67,13 +69,13 @@ describe('assertRemovesHaveTargets', () => {
       scimType: 'noTarget',
     },
   ])('refuses removing $reason with 400 $scimType', ({ path, scimType }) => {
-    expect(() => assertRemovesHaveTargets('User', before, ops({ op: 'remove', path }))).toThrow(
+    expect(() => assertRemovesHaveTargets(set, before, ops({ op: 'remove', path }))).toThrow(
       expect.objectContaining({ status: 400, scimType }),
     );
   });
 
   it.each(['emails[type eq "work"]', 'title', 'name.givenName'])('lets a remove of %s through', (path) => {
-    expect(() => assertRemovesHaveTargets('User', before, ops({ op: 'remove', path }))).not.toThrow();
+    expect(() => assertRemovesHaveTargets(set, before, ops({ op: 'remove', path }))).not.toThrow();
   });
 });
 

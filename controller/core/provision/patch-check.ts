@@ -67,18 +67,30 @@ export function assertKnownPaths(set: MappingSet, operations: readonly PatchOper
 }
 
 /**
- * Before anything is planned: a remove of an attribute the resource must have is 400 invalidValue, and a remove
- * whose value filter selects nothing is 400 noTarget (RFC 7644 §3.5.2.2).
+ * Before anything is planned: a remove of an attribute the resource must have (the schema's required one, or one
+ * a matching mapping reads: Entra finds the entry by it) is 400 invalidValue, and a remove whose value filter
+ * selects nothing is 400 noTarget (RFC 7644 §3.5.2.2).
  */
 export function assertRemovesHaveTargets(
-  object: 'User' | 'Group',
+  set: MappingSet,
   before: Json,
   operations: readonly PatchOperation[],
 ): void {
+  const matched = new Set(
+    set.matching.flatMap((m) =>
+      mappingReads(m).flatMap((reference) => {
+        const p = scimPath(reference);
+        return p ? [topLevelKey(p)] : [];
+      }),
+    ),
+  );
   for (const { op, path } of operations) {
     if (op !== 'remove' || !path) continue;
-    if (!path.valueFilter && path.sub === undefined && REQUIRED[object].has(topLevelKey(path)))
+    const key = topLevelKey(path);
+    if (!path.valueFilter && path.sub === undefined && REQUIRED[set.object].has(key))
       throw invalidValue(`${formatPath(path)} is required: it cannot be removed`);
+    if (matched.has(key))
+      throw invalidValue(`${formatPath(path)} is read by a matching mapping: it cannot be removed`);
     if (path.valueFilter && resolvePath(before, elementsOf(path)).length === 0)
       throw new ScimError(
         { status: 400, scimType: 'noTarget' },
