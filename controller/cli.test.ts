@@ -32,3 +32,11 @@ describe('scim-ldap CLI', () => {
     expect(err).toContain('unknown command "frobnicate"');
   });
 });
+
+describe('scim-ldap listener options', () => {
+  it.each(['abc', '-1', '65536', '1.5'])('refuses --metrics-port %s with usage and exit 2', async (value) => {
+    const { code, err } = await invoke('listener', '-f', 'manifests', `--metrics-port=${value}`);
+    expect(code).toBe(2);
+    expect(err).toContain('--metrics-port must be a port number');
+  });
+});

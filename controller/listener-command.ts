@@ -5,10 +5,13 @@ import { startListener } from './listener/server.ts';
 import { createLogger } from './log.ts';
 
 export const LISTENER_USAGE = `Usage: scim-ldap listener -f <file or dir> [-f ...] [--secrets <dir>] [--host <addr>] [--port <n>] [--insecure-http]
+                          [--metrics-port <n>]
 
 Serves SCIM 2.0 for the LdapConnectors, AttributeMappings and Secrets in the files, at /ecma2host_<connector>/scim
 (and /scim when there is one connector). HTTPS unless --insecure-http, which is allowed on loopback only.
 --secrets names a folder of mounted Secrets, <dir>/<secret>/<key>, as the operator mounts them.
+--metrics-port serves Prometheus /metrics over plain HTTP on its own port (not on the SCIM port); without it,
+metrics are not served.
 `;
 
 /** `scim-ldap listener`: runs until SIGTERM or SIGINT; exit 1 on invalid configuration, 2 on bad usage. */
@@ -27,13 +30,15 @@ export async function listenerCommand(
       host: { type: 'string' },
       port: { type: 'string' },
       'insecure-http': { type: 'boolean' },
+      'metrics-port': { type: 'string' },
     },
     out,
     err,
-    { port: { min: 1, max: 65535 } },
+    { port: { min: 1, max: 65535 }, 'metrics-port': { min: 1, max: 65535 } },
   );
   if (typeof values === 'number') return values;
   const { port } = values;
+  const metricsPort = values['metrics-port'];
   if (!values.file?.length) {
     err(`scim-ldap listener: -f is required\n\n${LISTENER_USAGE}`);
     return 2;
@@ -46,6 +51,7 @@ export async function listenerCommand(
       host: values.host ?? '0.0.0.0',
       port,
       insecureHttp: values['insecure-http'] === true,
+      metricsPort,
       logger,
       onSkipped: (skipped) => err(skippedNote('listener', skipped)),
     });

@@ -150,6 +150,26 @@ describe('SCIM filter parser', () => {
       ),
     );
   });
+
+  it('answers nesting of any depth with a filter or a 400 invalidFilter, never a stack overflow', () => {
+    const level = fc.constantFrom(['(', ')'], ['not (', ')'], ['emails[', ']']);
+    fc.assert(
+      fc.property(fc.array(level, { minLength: 1, maxLength: 4 }), fc.nat(5_000), (levels, repeat) => {
+        const opens = levels.map(([open]) => open).join('');
+        const closes = levels
+          .map(([, close]) => close)
+          .reverse()
+          .join('');
+        const text = `${opens.repeat(repeat)}type eq "work"${closes.repeat(repeat)}`;
+        try {
+          parseFilter(text);
+        } catch (error) {
+          expect(error).toMatchObject({ status: 400, scimType: 'invalidFilter' });
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
 });
 
 describe('expression parser', () => {

@@ -2,7 +2,7 @@ import { AndFilter, EqualityFilter, type Filter, OrFilter } from 'ldapts';
 import type { Allocate } from '../adapters/ldap/allocator.ts';
 import type { Directory } from '../adapters/ldap/directory.ts';
 import { ensureContainer } from '../adapters/ldap/state.ts';
-import { diffAttributes, type Modification } from '../core/ldap/diff.ts';
+import { applyModifications, diffAttributes, type Modification } from '../core/ldap/diff.ts';
 import { formatDn, parseDn } from '../core/ldap/dn.ts';
 import { type LdapEntry, valuesOf } from '../core/ldap/entry.ts';
 import type { EvaluationContext } from '../core/mapping/expression/functions.ts';
@@ -11,6 +11,12 @@ import { groupContainer } from '../core/mapping/group-defaults.ts';
 import type { MappingSet } from '../core/mapping/mapping-set.ts';
 import { toLdap } from '../core/mapping/to-ldap.ts';
 import { toScim } from '../core/mapping/to-scim.ts';
+import {
+  assertDirectoryKeeps,
+  assertKnownPaths,
+  assertRemovalsTook,
+  assertRemovesHaveTargets,
+} from '../core/provision/patch-check.ts';
 import { mappingsTouchedBy, renameForRdn } from '../core/provision/users.ts';
 import { normalizeResource } from '../core/scim/coerce.ts';
 import { invalidValue, notFound, uniqueness } from '../core/scim/errors.ts';
@@ -20,6 +26,7 @@ import { getIgnoreCase, matchesFilter } from '../core/scim/match.ts';
 import { resourceMeta } from '../core/scim/meta.ts';
 import { applyPatch, type PatchOperation, parsePatch, topLevelKey } from '../core/scim/patch.ts';
 import { ldap, mapped } from './failures.ts';
+import { directoryRequirements } from './required.ts';
 import type { UserEvent } from './users.ts';
 
 type Json = Record<string, unknown>;
@@ -72,6 +79,7 @@ export function createGroupService(options: GroupServiceOptions) {
   const idOf = (entry: LdapEntry) =>
     anchor === 'entryUUID' ? (valuesOf(entry.attributes, 'entryUUID')[0] ?? '') : entry.dn;
   const emit = (event: UserEvent) => options.onEvent?.(event);
+  const requiredOf = directoryRequirements(directory);
 
   async function usersWhere(filters: Filter[]): Promise<Member[]> {
     const members: Member[] = [];
@@ -370,6 +378,7 @@ export function createGroupService(options: GroupServiceOptions) {
     /** Applies a PATCH (the caller answers 204, as Entra recommends for groups). */
     async patch(id: string, body: unknown): Promise<void> {
       const operations = parsePatch(body);
+      assertKnownPaths(set, operations);
       const entry = await find(id);
       const memberOps = operations.filter((o) => o.path && topLevelKey(o.path) === 'members');
       const otherOps = operations.filter((o) => !memberOps.includes(o));
@@ -377,18 +386,22 @@ export function createGroupService(options: GroupServiceOptions) {
       const memberChanges = memberOps.length ? await memberPatch(entry, memberOps) : [];
       const modifications: Modification[] = [];
       if (otherOps.length) {
-        const { resource, touched } = applyPatch(await view(entry, false), otherOps);
+        const before = await view(entry, false);
+        assertRemovesHaveTargets(set, before, otherOps);
+        const { resource, touched } = applyPatch(before, otherOps);
         const subset: MappingSet = {
           ...set,
           attributes: set.attributes.filter((m) => mappingsTouchedBy(set, touched).has(m)),
           dn: { ...set.dn, apply: 'OnCreate' },
         };
-        modifications.push(
-          ...diffAttributes(
-            (await mapped(() => toLdap(subset, normalizeResource(resource), 'update', ctx))).attributes,
-            entry.attributes,
-          ),
+        const planned = diffAttributes(
+          (await mapped(() => toLdap(subset, normalizeResource(resource), 'update', ctx))).attributes,
+          entry.attributes,
         );
+        assertDirectoryKeeps(planned, await requiredOf(entry), otherOps);
+        const after = { dn: entry.dn, attributes: applyModifications(entry.attributes, planned) };
+        assertRemovalsTook(await view(after, false), otherOps);
+        modifications.push(...planned);
       }
       modifications.push(...memberChanges);
       await write(entry, modifications);

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { watch } from 'chokidar';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type ConnectorEndpoint } from '../adapters/http/app.ts';
+import { type MetricsServer, serveMetrics } from '../adapters/http/metrics-server.ts';
 import { createAllocator } from '../adapters/ldap/allocator.ts';
 import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
 import { readSubschema } from '../adapters/ldap/subschema.ts';
@@ -24,6 +25,8 @@ export interface ListenerOptions {
   /** Default: the first connector's spec.scim.port. */
   port?: number | undefined;
   insecureHttp?: boolean;
+  /** Serve /metrics over plain HTTP on this port (0: any free one); unset: not served. */
+  metricsPort?: number | undefined;
   logger: Logger;
   /** Reload when the files change (default true). */
   watch?: boolean;
@@ -33,6 +36,8 @@ export interface ListenerOptions {
 
 export interface RunningListener {
   url: string;
+  /** Where /metrics is served, when a metrics port was given. */
+  metricsUrl?: string;
   app: FastifyInstance;
   /** The serving certificate (PEM) and its SHA-256 fingerprint (HTTPS only). */
   certificate?: string;
@@ -140,6 +145,16 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `${options.insecureHttp ? 'http' : 'https'}://${host}:${actualPort}`;
   logger.info({ url, connectors: configs.map((c) => `/ecma2host_${c.name}/scim`) }, 'listening');
+  let metricsServer: MetricsServer | undefined;
+  if (options.metricsPort !== undefined) {
+    try {
+      metricsServer = await serveMetrics(metrics.registry, options.host, options.metricsPort);
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+    logger.info({ url: metricsServer.url }, 'serving metrics');
+  }
 
   async function reload(): Promise<boolean> {
     let next: Runtime;
@@ -182,6 +197,7 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
 
   return {
     url,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     app,
     ...(https && fingerprint ? { certificate: https.cert, fingerprint } : {}),
     reload,
@@ -189,6 +205,7 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
       clearTimeout(timer);
       await watcher?.close();
       await app.close();
+      await metricsServer?.close();
       for (const mark of runtime.marks) mark.stop();
       await Promise.all(runtime.directories.map((d) => d.close()));
     },

@@ -3,7 +3,12 @@ import type { Allocate } from '../adapters/ldap/allocator.ts';
 import { type Directory, DirectoryError } from '../adapters/ldap/directory.ts';
 import { hashPassword } from '../adapters/ldap/password.ts';
 import { ensureContainer, stateContainer } from '../adapters/ldap/state.ts';
-import { changedAttributeNames, diffAttributes, type Modification } from '../core/ldap/diff.ts';
+import {
+  applyModifications,
+  changedAttributeNames,
+  diffAttributes,
+  type Modification,
+} from '../core/ldap/diff.ts';
 import { formatDn, parseDn } from '../core/ldap/dn.ts';
 import { type LdapAttributes, type LdapEntry, valuesOf } from '../core/ldap/entry.ts';
 import type { EvaluationContext } from '../core/mapping/expression/functions.ts';
@@ -14,9 +19,16 @@ import { toLdap } from '../core/mapping/to-ldap.ts';
 import { toScim } from '../core/mapping/to-scim.ts';
 import { chooseUniqueValues } from '../core/mapping/unique.ts';
 import {
+  assertDirectoryKeeps,
+  assertKnownPaths,
+  assertRemovalsTook,
+  assertRemovesHaveTargets,
+} from '../core/provision/patch-check.ts';
+import {
   applyEcmaExtension,
   disablePlan,
   ecmaExtension,
+  ecmaPatchResource,
   enablePlan,
   extensionDn,
   isActive,
@@ -33,6 +45,7 @@ import { resourceMeta } from '../core/scim/meta.ts';
 import { applyPatch, parsePatch } from '../core/scim/patch.ts';
 
 import { ldap, mapped } from './failures.ts';
+import { directoryRequirements } from './required.ts';
 
 type Json = Record<string, unknown>;
 
@@ -71,6 +84,7 @@ export function createUserService(options: UserServiceOptions) {
   const userClass = new EqualityFilter({ attribute: 'objectClass', value: spec.user.objectClass });
   const disabledContainer = [[{ type: 'ou', value: 'disabled' }], ...stateContainer(set.baseDN)];
   const emit = (event: UserEvent) => options.onEvent?.(event);
+  const requiredOf = directoryRequirements(directory);
 
   const idOf = (entry: LdapEntry) =>
     spec.user.anchor === 'entryUUID' ? (valuesOf(entry.attributes, 'entryUUID')[0] ?? '') : entry.dn;
@@ -324,24 +338,34 @@ export function createUserService(options: UserServiceOptions) {
     /** The updated user, or null when the PATCH disabled a user whose connector deletes on disable. */
     async patch(id: string, body: unknown): Promise<Json | null> {
       const operations = parsePatch(body);
+      assertKnownPaths(set, operations);
       const entry = await find(id);
-      const { resource: patched, touched } = applyPatch(view(entry), operations);
+      const before = view(entry);
+      assertRemovesHaveTargets(set, before, operations);
+      const { resource: patched, touched } = applyPatch(before, operations);
       const resource = normalizeResource(patched);
-      const activeChange = touched.has('active') ? await applyActive(entry, resource) : 'unchanged';
-      if (activeChange === 'deleted') return null;
-      const current = activeChange === 'changed' ? await readBack(entry.dn) : entry;
       const mappings = mappingsTouchedBy(set, touched);
       const subset: MappingSet = {
         ...set,
         attributes: set.attributes.filter((m) => mappings.has(m)),
         dn: { ...set.dn, apply: 'OnCreate' },
       };
-      const ecma = touchedExtension(resource, touched);
+      const ecma = touchedExtension(ecmaPatchResource(resource, operations), touched);
       const desired = await mapped(() =>
         applyEcmaExtension(set, toLdap(subset, resource, 'update', ctx), ecma, 'update'),
       );
       const password = touched.has('password') ? resource : {};
       const attributes = withPassword(desired.attributes, password);
+      // Checked before anything is written: a remove the directory refuses, or that would not take, is a 400.
+      const planned = diffAttributes(attributes, entry.attributes);
+      assertDirectoryKeeps(planned, await requiredOf(entry), operations);
+      assertRemovalsTook(
+        view({ dn: entry.dn, attributes: applyModifications(entry.attributes, planned) }),
+        operations,
+      );
+      const activeChange = touched.has('active') ? await applyActive(entry, resource) : 'unchanged';
+      if (activeChange === 'deleted') return null;
+      const current = activeChange === 'changed' ? await readBack(entry.dn) : entry;
       return view(await write(current, diffAttributes(attributes, current.attributes)));
     },
 

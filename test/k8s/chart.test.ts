@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { dump, load } from 'js-yaml';
+import { dump, load, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { argoCdHealth } from '../support/argocd.ts';
 import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
@@ -72,6 +72,38 @@ describe('Helm chart', () => {
       const out = await kubectlStdin(manifests, 'apply', '--dry-run=server', '-n', namespace, '-f', '-');
       expect(out).toContain('deployment.apps/scim created (server dry run)');
       expect(out).not.toContain('PodSecurity');
+    },
+  );
+
+  it.each([
+    { reason: 'cluster-wide', set: [], namespaceSelector: { any: true } },
+    { reason: 'namespaced', set: ['namespaced=true'], namespaceSelector: { matchNames: ['scim-ldap'] } },
+  ])(
+    "scrapes every listener's metrics port with a ServiceMonitor when asked ($reason)",
+    async ({ set, namespaceSelector }) => {
+      const rendered = await helm(
+        'template',
+        'scim',
+        CHART,
+        '--namespace',
+        'scim-ldap',
+        '--set',
+        'metrics.serviceMonitor.enabled=true',
+        ...set.flatMap((s) => ['--set', s]),
+      );
+      const monitors = (
+        loadAll(rendered) as ({ kind?: string; metadata: { name: string }; spec: unknown } | null)[]
+      ).filter((doc) => doc?.kind === 'ServiceMonitor');
+      expect(monitors.find((m) => m?.metadata.name === 'scim-listeners')?.spec).toEqual({
+        namespaceSelector,
+        selector: {
+          matchLabels: {
+            'app.kubernetes.io/name': 'scim-ldap-listener',
+            'app.kubernetes.io/managed-by': 'scim-ldap-operator',
+          },
+        },
+        endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
+      });
     },
   );
 

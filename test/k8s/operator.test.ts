@@ -153,6 +153,12 @@ describe('operator', () => {
       '/etc/scim-ldap/secrets',
       '--port',
       '8585',
+      '--metrics-port',
+      '9090',
+    ]);
+    expect(container?.ports).toEqual([
+      { name: 'scim', containerPort: 8585, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
     ]);
     expect(container?.securityContext).toMatchObject({
       readOnlyRootFilesystem: true,
@@ -160,7 +166,10 @@ describe('operator', () => {
     });
     expect(deployment.spec?.template.spec?.securityContext?.runAsNonRoot).toBe(true);
     const service = await core.readNamespacedService({ name: 'ldap-scim', namespace });
-    expect(service.spec?.ports?.[0]?.port).toBe(8585);
+    expect(service.spec?.ports?.map((p) => [p.name, p.port])).toEqual([
+      ['scim', 8585],
+      ['metrics', 9090],
+    ]);
     await expect
       .poll(
         () =>

@@ -239,7 +239,7 @@ describe('groups over slapd, as Entra drives them', () => {
     const modifies = async () =>
       Number(
         /scim_ldap_ldap_operations_total\{connector="ldap",operation="modify",outcome="success"\} (\d+)/.exec(
-          await (await fetch(`${listener.url}/metrics`)).text(),
+          await (await fetch(`${listener.metricsUrl}/metrics`)).text(),
         )?.[1] ?? 0,
       );
     const before = await modifies();

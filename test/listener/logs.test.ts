@@ -59,7 +59,7 @@ describe('what the listener logs and measures', () => {
   });
 
   it('counts users and LDAP operations in /metrics', async () => {
-    const metrics = await (await fetch(`${listener.url}/metrics`)).text();
+    const metrics = await (await fetch(`${listener.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/scim_ldap_users_total\{connector="ldap",event="created"\} 1/);
     expect(metrics).toMatch(
       /scim_ldap_ldap_operations_total\{connector="ldap",operation="add",outcome="success"\} \d+/,

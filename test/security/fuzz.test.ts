@@ -42,6 +42,17 @@ function raw(
   });
 }
 
+// Nested past the parser's stack: 400 invalidFilter, never a stack overflow. Depths keep the URL under Node's
+// 16 KiB header limit (encodeURIComponent leaves parentheses as they are and triples brackets).
+const deepFilter = fc.oneof(
+  fc
+    .integer({ min: 3_000, max: 7_000 })
+    .map((depth) => `${'('.repeat(depth)}userName pr${')'.repeat(depth)}`),
+  fc
+    .integer({ min: 2_000, max: 2_800 })
+    .map((depth) => `${'not('.repeat(depth)}userName pr${')'.repeat(depth)}`),
+  fc.integer({ min: 30, max: 1_000 }).map((depth) => `${'emails['.repeat(depth)}type pr${']'.repeat(depth)}`),
+);
 const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const jsonValue = fc.oneof(
   fc.json({ maxDepth: 4 }),
@@ -70,6 +81,19 @@ const jsonValue = fc.oneof(
   fc
     .record({ userName: fc.constantFrom(...HOSTILE_VALUES), displayName: fc.string(), active: fc.anything() })
     .map((v) => JSON.stringify(v)),
+  fc
+    .record({
+      schemas: fc.constant(['urn:ietf:params:scim:api:messages:2.0:SearchRequest']),
+      filter: fc.oneof(
+        deepFilter,
+        fc.integer({ min: 10_000, max: 100_000 }).map((d) => `${'('.repeat(d)}userName pr${')'.repeat(d)}`),
+        fc.string(),
+      ),
+      startIndex: fc.anything(),
+      count: fc.anything(),
+      attributes: fc.anything(),
+    })
+    .map((v) => JSON.stringify(v)),
 );
 const body = fc.oneof(
   jsonValue.map((text) => Buffer.from(text, 'utf8')),
@@ -86,12 +110,15 @@ const filter = fc.oneof(
     '%ff%fe',
     '"'.repeat(5000),
   ),
+  deepFilter,
 );
 const path = fc.oneof(
   fc.constantFrom(
     '/scim/Users',
     '/scim/Groups',
     '/scim/Users/.search',
+    '/scim/Groups/.search',
+    '/scim/.search',
     '/scim/Schemas',
     '/scim/ResourceTypes/User',
   ),

@@ -135,6 +135,7 @@ export async function startTestListener(
     host: '127.0.0.1',
     port: 0,
     insecureHttp: true,
+    metricsPort: 0,
     logger,
     watch: true,
   });
@@ -164,6 +165,8 @@ export async function startTestListener(
 export interface ListenerProcess extends ServerProcess {
   /** http://127.0.0.1:<port>, the listener's root. */
   url: string;
+  /** http://127.0.0.1:<metrics port>, where /metrics is served. */
+  metricsUrl: string;
 }
 
 /**
@@ -172,6 +175,7 @@ export interface ListenerProcess extends ServerProcess {
  */
 export async function spawnListener(dir: string, nodeArgs: readonly string[] = []): Promise<ListenerProcess> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const server = startProcess(
     process.execPath,
     [
@@ -185,10 +189,12 @@ export async function spawnListener(dir: string, nodeArgs: readonly string[] = [
       '127.0.0.1',
       '--port',
       String(port),
+      '--metrics-port',
+      String(metricsPort),
     ],
     join(dir, `listener-${port}.log`),
   );
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(server, 'listener', async () => (await fetch(`${url}/healthz`)).ok, 30_000);
-  return { ...server, url };
+  return { ...server, url, metricsUrl: `http://127.0.0.1:${metricsPort}` };
 }

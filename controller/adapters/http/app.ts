@@ -6,19 +6,20 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import type { Registry } from 'prom-client';
 import {
   type DirectoryAttribute,
   resourceTypes,
   schemas,
   serviceProviderConfig,
 } from '../../core/scim/discovery.ts';
-import { errorBody, notFound, ScimError } from '../../core/scim/errors.ts';
-import { keepsAttribute, listResponse, paging, projectAttributes } from '../../core/scim/list.ts';
+import { errorBody, MethodNotAllowed, notFound, ScimError } from '../../core/scim/errors.ts';
+import { keepsAttribute, listResponse, projectAttributes } from '../../core/scim/list.ts';
 import { withLocation } from '../../core/scim/meta.ts';
+import { searchQuery } from '../../core/scim/search.ts';
 import type { GroupService } from '../../listener/groups.ts';
 import type { UserService } from '../../listener/users.ts';
 import type { Logger } from '../../log.ts';
+import { listGroups, listUsers, searchAll } from './lists.ts';
 
 /** One connector as the HTTP layer sees it. */
 export interface ConnectorEndpoint {
@@ -35,8 +36,8 @@ export interface AppOptions {
   /** Looked up per request, so a configuration reload takes effect without restarting the server. */
   connectors: () => readonly ConnectorEndpoint[];
   logger: Logger;
+  /** Request metrics; they are served on a port of their own (metrics-server.ts), not here. */
   metrics: {
-    registry: Registry;
     observe(route: string, method: string, status: number, seconds: number): void;
   };
   /** True when every connector can bind to its directory. */
@@ -60,6 +61,7 @@ function tokenMatches(sent: string, expected: string): boolean {
 function sendError(reply: FastifyReply, error: ScimError): FastifyReply {
   if (error.status === 503) reply.header('Retry-After', '10');
   if (error.status === 401) reply.header('WWW-Authenticate', 'Bearer');
+  if (error instanceof MethodNotAllowed) reply.header('Allow', error.allow.join(', '));
   return reply.code(error.status).type(SCIM_JSON).send(errorBody(error));
 }
 
@@ -98,19 +100,44 @@ type IdParams = { id: string };
 
 type Resolve = (request: FastifyRequest) => ConnectorEndpoint | undefined;
 
-function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolve): void {
+const DISCOVERY_METHODS = ['GET', 'HEAD'];
+const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** Discovery endpoints are read-only: any other method is 405 with an Allow header, not a 404. */
+function readOnly(scope: FastifyInstance, url: string): void {
+  scope.route({
+    method: [...OTHER_METHODS],
+    url,
+    handler: async (request) => {
+      throw new MethodNotAllowed(request.method, DISCOVERY_METHODS);
+    },
+  });
+}
+
+const unauthorized = () => new ScimError({ status: 401 }, 'a valid bearer token is required');
+
+/**
+ * `unknown` answers a request no connector serves. Under a connector name it is the same 401 a wrong token
+ * gets, so that names cannot be probed without the token.
+ */
+function registerConnector(
+  app: FastifyInstance,
+  prefix: string,
+  resolve: Resolve,
+  unknown: (request: FastifyRequest) => ScimError,
+): void {
   const endpoints = new WeakMap<FastifyRequest, ConnectorEndpoint>();
 
   app.register(
     async (scope) => {
       scope.addHook('onRequest', async (request) => {
         const endpoint = resolve(request);
-        if (!endpoint) throw notFound(`no connector serves ${request.url.split('?')[0]}`);
         const header = request.headers.authorization ?? '';
         const match = /^Bearer\s+(.+)$/i.exec(header);
-        if (!match || !tokenMatches(match[1] as string, endpoint.token)) {
-          throw new ScimError({ status: 401 }, 'a valid bearer token is required');
-        }
+        // Compared even without a connector, so that an unknown name takes as long to refuse as a known one.
+        const valid = tokenMatches(match?.[1] ?? '', endpoint?.token ?? '') && match !== null;
+        if (!endpoint) throw unknown(request);
+        if (!valid) throw unauthorized();
         endpoints.set(request, endpoint);
       });
       // Set by the hook above for every request that reaches a handler.
@@ -133,6 +160,15 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
         if (!found) throw notFound(`no resource type ${request.params.id}`);
         return found;
       });
+      for (const url of [
+        '/ServiceProviderConfig',
+        '/serviceConfiguration',
+        '/ResourceTypes',
+        '/ResourceTypes/:id',
+        '/Schemas',
+        '/Schemas/:id',
+      ])
+        readOnly(scope, url);
       scope.get('/Schemas', async (request) => {
         const all = schemas(await of(request).directoryAttributes());
         return listResponse(all, all.length, 1);
@@ -145,14 +181,12 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
         return found;
       });
 
-      scope.get<{ Querystring: Query }>('/Users', async (request) => {
-        const { startIndex, count } = paging(request.query);
-        const list = await of(request).users.list({ filter: request.query['filter'], startIndex, count });
-        list['Resources'] = (list['Resources'] as Record<string, unknown>[]).map((r) =>
-          projectAttributes(user(request, r), request.query),
-        );
-        return list;
-      });
+      scope.get<{ Querystring: Query }>('/Users', async (request) =>
+        listUsers(of(request), request.query, root(request)),
+      );
+      scope.post('/Users/.search', async (request) =>
+        listUsers(of(request), searchQuery(bodyObject(request)), root(request)),
+      );
       scope.get<{ Params: IdParams; Querystring: Query }>('/Users/:id', async (request) =>
         projectAttributes(user(request, await of(request).users.get(request.params.id)), request.query),
       );
@@ -176,24 +210,21 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
         return reply.code(204).send();
       });
 
-      // Entra looks groups up with excludedAttributes=members; members are only read when they are shown.
-      const withMembers = (query: Query) => keepsAttribute(query, 'members');
-      scope.get<{ Querystring: Query }>('/Groups', async (request) => {
-        const { startIndex, count } = paging(request.query);
-        const list = await of(request).groups.list({
-          filter: request.query['filter'],
-          startIndex,
-          count,
-          withMembers: withMembers(request.query),
-        });
-        list['Resources'] = (list['Resources'] as Record<string, unknown>[]).map((r) =>
-          projectAttributes(group(request, r), request.query),
-        );
-        return list;
-      });
+      scope.get<{ Querystring: Query }>('/Groups', async (request) =>
+        listGroups(of(request), request.query, root(request)),
+      );
+      scope.post('/Groups/.search', async (request) =>
+        listGroups(of(request), searchQuery(bodyObject(request)), root(request)),
+      );
+      scope.post('/.search', async (request) =>
+        searchAll(of(request), searchQuery(bodyObject(request)), root(request)),
+      );
       scope.get<{ Params: IdParams; Querystring: Query }>('/Groups/:id', async (request) =>
         projectAttributes(
-          group(request, await of(request).groups.get(request.params.id, withMembers(request.query))),
+          group(
+            request,
+            await of(request).groups.get(request.params.id, keepsAttribute(request.query, 'members')),
+          ),
           request.query,
         ),
       );
@@ -303,16 +334,22 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const ready = await options.ready();
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'directory unreachable' });
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
-  );
 
-  registerConnector(app, '/:tenant/scim', (request) => {
-    const tenant = String((request.params as { tenant?: string }).tenant ?? '');
-    return options.connectors().find((c) => `ecma2host_${c.name}`.toLowerCase() === tenant.toLowerCase());
-  });
-  registerConnector(app, '/scim', () =>
-    options.connectors().length === 1 ? options.connectors()[0] : undefined,
+  registerConnector(
+    app,
+    '/:tenant/scim',
+    (request) => {
+      const tenant = String((request.params as { tenant?: string }).tenant ?? '');
+      return options.connectors().find((c) => `ecma2host_${c.name}`.toLowerCase() === tenant.toLowerCase());
+    },
+    unauthorized,
+  );
+  // /scim names no connector, so saying that it serves none (several are configured) gives nothing away.
+  registerConnector(
+    app,
+    '/scim',
+    () => (options.connectors().length === 1 ? options.connectors()[0] : undefined),
+    (request) => notFound(`no connector serves ${request.url.split('?')[0]}`),
   );
   return app;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedAttributeNames, diffAttributes } from './diff.ts';
+import { applyModifications, changedAttributeNames, diffAttributes, type Modification } from './diff.ts';
 
 describe('diffAttributes', () => {
   it.each([
@@ -41,5 +41,34 @@ describe('diffAttributes', () => {
   it('summarises by attribute name only', () => {
     const mods = diffAttributes({ userPassword: ['secret'], cn: ['x'] }, {});
     expect(changedAttributeNames(mods)).toEqual(['cn', 'userPassword']);
+  });
+});
+
+describe('applyModifications', () => {
+  const current = { cn: ['Ann'], sn: ['A'], mail: ['a@x', 'b@x'] };
+  it.each<{ reason: string; mods: Modification[]; expected: Record<string, string[]> }>([
+    {
+      reason: 'a replace',
+      mods: [{ operation: 'replace', attribute: 'CN', values: ['Bo'] }],
+      expected: { cn: ['Bo'], sn: ['A'], mail: ['a@x', 'b@x'] },
+    },
+    {
+      reason: 'a delete of the attribute',
+      mods: [{ operation: 'delete', attribute: 'sn', values: [] }],
+      expected: { cn: ['Ann'], mail: ['a@x', 'b@x'] },
+    },
+    {
+      reason: 'a delete of one value',
+      mods: [{ operation: 'delete', attribute: 'mail', values: ['a@x'] }],
+      expected: { cn: ['Ann'], sn: ['A'], mail: ['b@x'] },
+    },
+    {
+      reason: 'an add',
+      mods: [{ operation: 'add', attribute: 'title', values: ['Boss'] }],
+      expected: { ...current, title: ['Boss'] },
+    },
+  ])('applies $reason, leaving the input as it was', ({ mods, expected }) => {
+    expect(applyModifications(current, mods)).toEqual(expected);
+    expect(current).toEqual({ cn: ['Ann'], sn: ['A'], mail: ['a@x', 'b@x'] });
   });
 });

@@ -34,3 +34,23 @@ export function diffAttributes(desired: LdapAttributes, current: LdapAttributes)
 export function changedAttributeNames(modifications: readonly Modification[]): string[] {
   return [...new Set(modifications.map((m) => m.attribute))].sort();
 }
+
+/** The attributes an entry holds after the modifications: for checking a plan before it is written. */
+export function applyModifications(
+  attributes: LdapAttributes,
+  modifications: readonly Modification[],
+): LdapAttributes {
+  const out: LdapAttributes = {};
+  for (const [name, values] of Object.entries(attributes)) out[name] = [...values];
+  const keyOf = (attribute: string) =>
+    Object.keys(out).find((k) => k.toLowerCase() === attribute.toLowerCase()) ?? attribute;
+  for (const { operation, attribute, values } of modifications) {
+    const key = keyOf(attribute);
+    const existing = out[key] ?? [];
+    if (operation === 'replace') out[key] = [...values];
+    else if (operation === 'add') out[key] = [...existing, ...values.filter((v) => !existing.includes(v))];
+    else out[key] = values.length === 0 ? [] : existing.filter((v) => !values.includes(v));
+    if ((out[key] ?? []).length === 0) delete out[key];
+  }
+  return out;
+}

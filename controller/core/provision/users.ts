@@ -7,13 +7,13 @@ import type { CompiledMapping, MappingSet } from '../mapping/mapping-set.ts';
 import { addRdnValues, type DesiredEntry } from '../mapping/to-ldap.ts';
 import { invalidValue } from '../scim/errors.ts';
 import { getIgnoreCase } from '../scim/match.ts';
-import { topLevelKey } from '../scim/patch.ts';
+import { type PatchOperation, topLevelKey } from '../scim/patch.ts';
 import { ECMA2HOST_USER_SCHEMA } from '../scim/resources.ts';
+
+type Json = Record<string, unknown>;
 
 /** Attributes the ECMA2Host extension may carry that are not LDAP attributes. */
 const ECMA_PSEUDO = new Set(['-dn-', '_distinguishedname', 'export_password']);
-
-type Json = Record<string, unknown>;
 
 /** The ECMA2Host extension object of a resource, if it carries one. */
 export function ecmaExtension(resource: unknown): Json | undefined {
@@ -102,6 +102,31 @@ function parseWithin(text: string, base: Dn): Dn {
   if (!isWithin(dn, base) || dn.length === base.length)
     throw invalidValue('-dn- is not below the connector baseDN');
   return dn;
+}
+
+/**
+ * The resource applyEcmaExtension reads for a PATCH: ECMA2Host attributes the PATCH removed are there as null,
+ * so that their directory attributes are deleted rather than left as they were.
+ */
+export function ecmaPatchResource(resource: Json, operations: readonly PatchOperation[]): Json {
+  const removed = operations.flatMap((o) =>
+    o.op === 'remove' &&
+    o.path?.urn?.toLowerCase() === ECMA2HOST_USER_SCHEMA.toLowerCase() &&
+    !o.path.valueFilter &&
+    o.path.sub === undefined
+      ? [o.path.name]
+      : [],
+  );
+  if (removed.length === 0) return resource;
+  const key = Object.keys(resource).find((k) => k.toLowerCase() === ECMA2HOST_USER_SCHEMA.toLowerCase());
+  const current = key ? resource[key] : undefined;
+  const extension: Json =
+    typeof current === 'object' && current !== null && !Array.isArray(current)
+      ? { ...(current as Json) }
+      : {};
+  for (const name of removed)
+    if (!Object.keys(extension).some((k) => k.toLowerCase() === name.toLowerCase())) extension[name] = null;
+  return { ...resource, [key ?? ECMA2HOST_USER_SCHEMA]: extension };
 }
 
 /** Mappings to evaluate again after a PATCH: those reading an attribute the PATCH touched (never constants). */

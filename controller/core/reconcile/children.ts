@@ -19,6 +19,15 @@ export interface KubeObject {
 export const CONFIG_PATH = '/etc/scim-ldap/config';
 export const SECRETS_PATH = '/etc/scim-ldap/secrets';
 
+/** The listener's Prometheus port (plain HTTP), unless spec.scim.port takes it: then the next one. */
+export const LISTENER_METRICS_PORT = 9090;
+
+export function metricsPort(connector: LdapConnector): number {
+  return connector.spec.scim.port === LISTENER_METRICS_PORT
+    ? LISTENER_METRICS_PORT + 1
+    : LISTENER_METRICS_PORT;
+}
+
 export function childName(connector: LdapConnector): string {
   return `${connector.metadata.name}-scim`;
 }
@@ -98,7 +107,7 @@ function manifest(resource: LdapConnector | AttributeMapping): string {
 /**
  * The listener's children: a ConfigMap with the connector and its AttributeMappings (the files the listener
  * reads and reloads), a Deployment running `scim-ldap listener` from the operator's image with the Secrets
- * mounted, and a Service on the SCIM port. All owned by the connector, so deleting it deletes them.
+ * mounted, and a Service on the SCIM and metrics ports. All owned by the connector, so deleting it deletes them.
  */
 export function renderChildren(
   connector: LdapConnector,
@@ -107,6 +116,7 @@ export function renderChildren(
 ): KubeObject[] {
   const name = childName(connector);
   const port = connector.spec.scim.port;
+  const metrics = metricsPort(connector);
   const configMap: KubeObject = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -145,8 +155,21 @@ export function renderChildren(
             {
               name: 'listener',
               image,
-              args: ['listener', '-f', CONFIG_PATH, '--secrets', SECRETS_PATH, '--port', String(port)],
-              ports: [{ name: 'scim', containerPort: port, protocol: 'TCP' }],
+              args: [
+                'listener',
+                '-f',
+                CONFIG_PATH,
+                '--secrets',
+                SECRETS_PATH,
+                '--port',
+                String(port),
+                '--metrics-port',
+                String(metrics),
+              ],
+              ports: [
+                { name: 'scim', containerPort: port, protocol: 'TCP' },
+                { name: 'metrics', containerPort: metrics, protocol: 'TCP' },
+              ],
               readinessProbe: probe('/readyz'),
               livenessProbe: probe('/healthz'),
               resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
@@ -186,7 +209,10 @@ export function renderChildren(
     spec: {
       type: 'ClusterIP',
       selector: labels(connector),
-      ports: [{ name: 'scim', port, targetPort: 'scim', protocol: 'TCP' }],
+      ports: [
+        { name: 'scim', port, targetPort: 'scim', protocol: 'TCP' },
+        { name: 'metrics', port: metrics, targetPort: 'metrics', protocol: 'TCP' },
+      ],
     },
   };
   return [configMap, deployment, service];

@@ -12,12 +12,13 @@ export type ScimErrorKind =
         | 'invalidPath'
         | 'noTarget'
         | 'invalidValue'
+        | 'mutability'
         | 'invalidVers'
         | 'sensitive';
     }
   | { status: 409; scimType: 'uniqueness' }
   | { status: 413; scimType: 'tooLarge' }
-  | { status: 401 | 403 | 404 | 412 | 500 | 501 | 503; scimType?: undefined };
+  | { status: 401 | 403 | 404 | 405 | 412 | 500 | 501 | 503; scimType?: undefined };
 
 export class ScimError extends Error {
   public readonly status: ScimErrorKind['status'];
@@ -62,6 +63,16 @@ export function invalidValue(message: string): ScimError {
 
 export function invalidSyntax(message: string): ScimError {
   return new ScimError({ status: 400, scimType: 'invalidSyntax' }, message);
+}
+
+/** The methods a path answers go into the `Allow` header (RFC 9110 §15.5.6). */
+export class MethodNotAllowed extends ScimError {
+  public readonly allow: readonly string[];
+
+  public constructor(method: string, allow: readonly string[]) {
+    super({ status: 405 }, `${method} is not supported here; use ${allow.join(' or ')}`);
+    this.allow = allow;
+  }
 }
 
 export function uniqueness(message: string): ScimError {

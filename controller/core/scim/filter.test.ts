@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ScimError } from './errors.ts';
-import { type Filter, formatFilter, parseFilter, parsePath } from './filter.ts';
+import { type Filter, formatFilter, MAX_FILTER_DEPTH, parseFilter, parsePath } from './filter.ts';
 
 const work = { kind: 'compare', path: { name: 'type' }, op: 'eq', value: 'work' } as const;
 
@@ -131,6 +131,31 @@ describe('parseFilter', () => {
 
   it('shows a caret under the offending token', () => {
     expect(() => parseFilter('userName zz "a"')).toThrow('userName zz "a"\n         ^');
+  });
+});
+
+describe('nesting depth', () => {
+  const nested = (depth: number, open: string, close: string) =>
+    `${open.repeat(depth)}a eq "x"${close.repeat(depth)}`;
+
+  it.each([
+    { reason: 'groups', text: nested(100_000, '(', ')') },
+    { reason: 'negations', text: nested(100_000, 'not (', ')') },
+    { reason: 'value filters', text: `${'e['.repeat(50_000)}a pr${']'.repeat(50_000)}` },
+    { reason: 'groups one deeper than allowed', text: nested(MAX_FILTER_DEPTH + 1, '(', ')') },
+  ])('rejects deeply nested $reason with 400 invalidFilter, not a stack overflow', ({ text }) => {
+    expect(() => parseFilter(text)).toThrow(
+      expect.objectContaining({ status: 400, scimType: 'invalidFilter' }),
+    );
+  });
+
+  it('accepts nesting up to the limit', () => {
+    expect(parseFilter(nested(MAX_FILTER_DEPTH, '(', ')'))).toEqual({
+      kind: 'compare',
+      path: { name: 'a' },
+      op: 'eq',
+      value: 'x',
+    });
   });
 });
 

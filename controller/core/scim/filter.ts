@@ -82,11 +82,19 @@ function splitAttrName(word: string): { urn?: string; name: string; sub?: string
 
 const ATTR_NAME = /^[A-Za-z$][A-Za-z0-9_$-]*$/;
 
+/**
+ * How deeply groups, `not` and value filters may nest. The parser and every consumer of the tree recurse, so an
+ * unbounded depth (a URL or `.search` body of nested parentheses) would overflow the stack; no real client nests
+ * anywhere near this.
+ */
+export const MAX_FILTER_DEPTH = 32;
+
 class Parser {
   private readonly text: string;
   private readonly makeError: (message: string) => Error;
   private readonly tokens: Token[];
   private index = 0;
+  private depth = 0;
 
   public constructor(text: string, makeError: (message: string) => Error) {
     this.text = text;
@@ -156,10 +164,20 @@ class Parser {
   }
 
   private parseGroup(): Filter {
-    this.expect('(', '"("');
-    const filter = this.parseOr();
+    const open = this.expect('(', '"("');
+    const filter = this.nested(open.at, () => this.parseOr());
     this.expect(')', '")"');
     return filter;
+  }
+
+  private nested<T>(at: number, parse: () => T): T {
+    if (++this.depth > MAX_FILTER_DEPTH)
+      throw this.error(`nested more than ${MAX_FILTER_DEPTH} levels deep`, at);
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   /** `path`, `path[filter]`, `path[filter].sub`, as used in filters and PATCH paths. */
@@ -171,8 +189,8 @@ class Parser {
     if (this.peek().type === '[') {
       if (path.sub !== undefined)
         throw this.error('a value filter must follow the attribute name', this.peek().at);
-      this.next();
-      path.valueFilter = this.parseOr();
+      const open = this.next();
+      path.valueFilter = this.nested(open.at, () => this.parseOr());
       const close = this.expect(']', '"]"');
       const after = this.peek();
       if (after.type === 'word' && after.text.startsWith('.') && after.at === close.at + 1) {
