@@ -37,6 +37,6 @@ describe('scim-ldap listener options', () => {
   it.each(['abc', '-1', '65536', '1.5'])('refuses --metrics-port %s with usage and exit 2', async (value) => {
     const { code, err } = await invoke('listener', '-f', 'manifests', `--metrics-port=${value}`);
     expect(code).toBe(2);
-    expect(err).toContain('--metrics-port must be a port number');
+    expect(err).toContain(`--metrics-port must be a whole number from 1 to 65535, got "${value}"`);
   });
 });
