@@ -5,7 +5,8 @@ import { buildApp, type ConnectorEndpoint } from '../adapters/http/app.ts';
 import { createAllocator } from '../adapters/ldap/allocator.ts';
 import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
 import { readSubschema } from '../adapters/ldap/subschema.ts';
-import { directoryAttributes } from '../core/scim/discovery.ts';
+import { attributeUses } from '../core/mapping/uses.ts';
+import { type ConnectorSchema, directoryAttributes } from '../core/scim/discovery.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectorConfig } from './config.ts';
 import { systemContext } from './context.ts';
@@ -81,18 +82,27 @@ function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runt
       onEvent: counted(metrics.userEvent(config.name)),
       memberships: groups.userChanged,
     });
-    let attributes: Promise<ReturnType<typeof directoryAttributes>> | undefined;
+    let discovery: Promise<ConnectorSchema> | undefined;
     return {
       name: config.name,
       token: config.token,
       users,
       groups,
-      directoryAttributes: () => {
-        attributes ??= readSubschema(directory).then(
-          (schema) => directoryAttributes(config.set.connector.spec.user.attributes, schema.attributeTypes),
-          () => directoryAttributes(config.set.connector.spec.user.attributes, []),
+      discovery: () => {
+        const described = (attributeTypes: readonly string[]): ConnectorSchema => ({
+          users: attributeUses(config.set),
+          groups: attributeUses(config.groups),
+          directory: directoryAttributes(config.set.connector.spec.user.attributes, attributeTypes),
+        });
+        discovery ??= readSubschema(directory).then(
+          (schema) => described(schema.attributeTypes),
+          () => {
+            // Read again next time: the directory may be back, and its subschema decides the shapes.
+            discovery = undefined;
+            return described([]);
+          },
         );
-        return attributes;
+        return discovery;
       },
     };
   });

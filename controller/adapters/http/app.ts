@@ -8,12 +8,13 @@ import Fastify, {
 } from 'fastify';
 import type { Registry } from 'prom-client';
 import {
-  type DirectoryAttribute,
+  type ConnectorSchema,
   resourceTypes,
   schemas,
   serviceProviderConfig,
 } from '../../core/scim/discovery.ts';
-import { errorBody, notFound, ScimError } from '../../core/scim/errors.ts';
+import { asPublished, carriesUsers, pseudoAttributesIn } from '../../core/scim/ecma2host.ts';
+import { errorBody, invalidSyntax, notFound, ScimError } from '../../core/scim/errors.ts';
 import { keepsAttribute, listResponse, paging, projectAttributes } from '../../core/scim/list.ts';
 import type { GroupService } from '../../listener/groups.ts';
 import type { UserService } from '../../listener/users.ts';
@@ -26,8 +27,8 @@ export interface ConnectorEndpoint {
   token: string;
   users: UserService;
   groups: GroupService;
-  /** Attributes exposed under the ECMA2Host extension, read from the directory's subschema. */
-  directoryAttributes: () => Promise<DirectoryAttribute[]>;
+  /** What /Schemas describes: the mappings' use of SCIM attributes, the directory's subschema. */
+  discovery: () => Promise<ConnectorSchema>;
 }
 
 export interface AppOptions {
@@ -100,7 +101,13 @@ type IdParams = { id: string };
 
 type Resolve = (request: FastifyRequest) => ConnectorEndpoint | undefined;
 
-function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolve): void {
+/** `ecma2host`: the ECMA2Host path, where the pseudo-attributes (-dn-, export_password, …) are served. */
+function registerConnector(
+  app: FastifyInstance,
+  prefix: string,
+  resolve: Resolve,
+  { ecma2host }: { ecma2host: boolean },
+): void {
   const endpoints = new WeakMap<FastifyRequest, ConnectorEndpoint>();
 
   app.register(
@@ -122,20 +129,34 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
       scope.get('/ServiceProviderConfig', spc);
       // Microsoft's SCIM reference collection asks at this non-standard path.
       scope.get('/serviceConfiguration', spc);
-      scope.get('/ResourceTypes', async () => listResponse(resourceTypes(), 1, 1));
+      scope.get('/ResourceTypes', async () => listResponse(resourceTypes(), resourceTypes().length, 1));
       scope.get<{ Params: IdParams }>('/ResourceTypes/:id', async (request) => {
         const found = resourceTypes().find((r) => r['id'] === request.params.id);
         if (!found) throw notFound(`no resource type ${request.params.id}`);
         return found;
       });
+      // Requests and responses hold to what /Schemas publishes at this path.
+      scope.addHook('preValidation', async (request) => {
+        if (ecma2host || request.body === undefined) return;
+        const [pseudo] = pseudoAttributesIn(request.body);
+        if (pseudo)
+          throw invalidSyntax(
+            `${pseudo} is no attribute at this path; the ECMA2Host pseudo-attributes are served at /ecma2host_<connector>/scim`,
+          );
+      });
+      scope.addHook('preSerialization', async (request, _reply, payload) =>
+        carriesUsers(payload)
+          ? asPublished(payload, (await of(request).discovery()).directory, ecma2host)
+          : payload,
+      );
+      const published = async (request: FastifyRequest) =>
+        schemas(await of(request).discovery(), { ecma2host });
       scope.get('/Schemas', async (request) => {
-        const all = schemas(await of(request).directoryAttributes());
+        const all = await published(request);
         return listResponse(all, all.length, 1);
       });
       scope.get<{ Params: IdParams }>('/Schemas/:id', async (request) => {
-        const found = schemas(await of(request).directoryAttributes()).find(
-          (s) => s['id'] === request.params.id,
-        );
+        const found = (await published(request)).find((s) => s['id'] === request.params.id);
         if (!found) throw notFound(`no schema ${request.params.id}`);
         return found;
       });
@@ -300,12 +321,20 @@ export function buildApp(options: AppOptions): FastifyInstance {
     reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
   );
 
-  registerConnector(app, '/:tenant/scim', (request) => {
-    const tenant = String((request.params as { tenant?: string }).tenant ?? '');
-    return options.connectors().find((c) => `ecma2host_${c.name}`.toLowerCase() === tenant.toLowerCase());
-  });
-  registerConnector(app, '/scim', () =>
-    options.connectors().length === 1 ? options.connectors()[0] : undefined,
+  registerConnector(
+    app,
+    '/:tenant/scim',
+    (request) => {
+      const tenant = String((request.params as { tenant?: string }).tenant ?? '');
+      return options.connectors().find((c) => `ecma2host_${c.name}`.toLowerCase() === tenant.toLowerCase());
+    },
+    { ecma2host: true },
+  );
+  registerConnector(
+    app,
+    '/scim',
+    () => (options.connectors().length === 1 ? options.connectors()[0] : undefined),
+    { ecma2host: false },
   );
   return app;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definitionNames, missingFromSchema } from './schema.ts';
+import { attributeTypeFacts, definitionNames, missingFromSchema } from './schema.ts';
 
 describe('definitionNames', () => {
   it.each([
@@ -29,5 +29,29 @@ describe('missingFromSchema', () => {
         subschema,
       ),
     ).toEqual({ objectClasses: ['posixAccount'], attributes: ['uidNumber'] });
+  });
+});
+
+describe('attributeTypeFacts', () => {
+  const facts = attributeTypeFacts([
+    "( 2.5.4.41 NAME 'name' EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15{32768} )",
+    "( 2.5.4.3 NAME ( 'cn' 'commonName' ) DESC 'RFC4519: common name(s)' SUP name )",
+    "( 1.3.6.1.1.1.1.0 NAME 'uidNumber' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )",
+    "( 9.9 NAME 'loop' SUP loop )",
+  ]);
+  it.each([
+    {
+      name: 'commonName',
+      why: 'inherits syntax and matching rule through SUP, under any alias',
+      expected: { syntax: '1.3.6.1.4.1.1466.115.121.1.15', equality: 'caseIgnoreMatch', singleValue: false },
+    },
+    {
+      name: 'uidnumber',
+      why: 'reads SINGLE-VALUE and the syntax, names compared in any case',
+      expected: { syntax: '1.3.6.1.4.1.1466.115.121.1.27', equality: 'integerMatch', singleValue: true },
+    },
+    { name: 'loop', why: 'stops on a SUP cycle', expected: { singleValue: false } },
+  ])('$name: $why', ({ name, expected }) => {
+    expect(facts.get(name.toLowerCase())).toEqual(expected);
   });
 });

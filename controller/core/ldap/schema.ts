@@ -23,3 +23,51 @@ export function missingFromSchema(
     attributes: needs.attributes.filter((a) => !attributes.has(a.toLowerCase())),
   };
 }
+
+/** What an attribute type definition says about its values, with SYNTAX and EQUALITY inherited through SUP. */
+export interface AttributeTypeFacts {
+  syntax?: string;
+  equality?: string;
+  singleValue: boolean;
+}
+
+interface Definition {
+  sup?: string;
+  syntax?: string;
+  equality?: string;
+  singleValue: boolean;
+}
+
+function parseDefinition(definition: string): Definition {
+  const word = (keyword: string) => new RegExp(`\\b${keyword}\\s+'?([\\w.-]+)`).exec(definition)?.[1];
+  // A SYNTAX may carry a length bound: 1.3.6.1.4.1.1466.115.121.1.15{256}.
+  const syntax = /\bSYNTAX\s+'?([\d.]+)/.exec(definition)?.[1];
+  return {
+    ...(word('SUP') ? { sup: word('SUP') as string } : {}),
+    ...(syntax ? { syntax } : {}),
+    ...(word('EQUALITY') ? { equality: word('EQUALITY') as string } : {}),
+    singleValue: /\bSINGLE-VALUE\b/.test(definition),
+  };
+}
+
+/** The facts of every attribute type in a subschema, by lower-case name (each alias included). */
+export function attributeTypeFacts(attributeTypes: readonly string[]): Map<string, AttributeTypeFacts> {
+  const definitions = new Map<string, Definition>();
+  for (const text of attributeTypes) {
+    const definition = parseDefinition(text);
+    for (const name of definitionNames(text)) definitions.set(name.toLowerCase(), definition);
+  }
+  const resolve = (definition: Definition, depth: number): AttributeTypeFacts => {
+    const parent = definition.sup ? definitions.get(definition.sup.toLowerCase()) : undefined;
+    // SINGLE-VALUE is not inherited (RFC 4512 §4.1.2); syntax and matching rules are.
+    const inherited = parent && depth < 16 ? resolve(parent, depth + 1) : { singleValue: false };
+    const syntax = definition.syntax ?? inherited.syntax;
+    const equality = definition.equality ?? inherited.equality;
+    return {
+      ...(syntax ? { syntax } : {}),
+      ...(equality ? { equality } : {}),
+      singleValue: definition.singleValue,
+    };
+  };
+  return new Map([...definitions].map(([name, definition]) => [name, resolve(definition, 0)]));
+}

@@ -1,0 +1,55 @@
+import type { AttributeUse, AttributeUses } from '../scim/discovery.ts';
+import { useKey } from '../scim/discovery.ts';
+import { scimPath } from './attributes.ts';
+import type { CompiledMapping, MappingSet } from './mapping-set.ts';
+
+interface Building {
+  returned: boolean;
+  onCreateOnly: boolean;
+  unique: boolean;
+  subAttributes: Set<string>;
+}
+
+function reads(mapping: CompiledMapping): string[] {
+  if (mapping.kind === 'source') return [mapping.source];
+  if (mapping.kind === 'expression') return [...mapping.expression.attributes];
+  return [];
+}
+
+/**
+ * How a mapping set uses each SCIM attribute, for discovery: a direct mapping gives its source back (toScim),
+ * any mapping stores what it reads; the password is stored when the connector writes userPassword.
+ */
+export function attributeUses(set: MappingSet): AttributeUses {
+  const uses = new Map<string, Building>();
+  const note = (reference: string, mapping: CompiledMapping | undefined, returned: boolean) => {
+    const path = scimPath(reference);
+    if (!path) return;
+    const key = useKey(path.urn, path.name);
+    const use = uses.get(key) ?? {
+      returned: false,
+      onCreateOnly: true,
+      unique: false,
+      subAttributes: new Set(),
+    };
+    use.returned ||= returned;
+    if (returned && mapping?.apply === 'Always') use.onCreateOnly = false;
+    if (mapping?.match !== undefined) use.unique = true;
+    if (path.sub) use.subAttributes.add(path.sub.toLowerCase());
+    else if (path.valueFilter) use.subAttributes.add('value');
+    if (path.valueFilter?.kind === 'compare') use.subAttributes.add(path.valueFilter.path.name.toLowerCase());
+    if (!path.sub && !path.valueFilter) use.subAttributes.add('value');
+    uses.set(key, use);
+  };
+  for (const mapping of [set.dn, ...set.attributes]) {
+    const givesBack = mapping.kind === 'source' && mapping.target.toLowerCase() !== 'userpassword';
+    for (const reference of reads(mapping)) note(reference, mapping, givesBack && mapping !== set.dn);
+  }
+  if (set.exposed.some((a) => a.toLowerCase() === 'userpassword')) note('password', undefined, false);
+  return new Map(
+    [...uses].map(([key, use]): [string, AttributeUse] => [
+      key,
+      { ...use, onCreateOnly: use.returned && use.onCreateOnly },
+    ]),
+  );
+}
