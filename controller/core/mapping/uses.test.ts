@@ -48,6 +48,7 @@ describe('attributeUses', () => {
   it('collects the sub-attributes mappings read, and the attribute a value path tests', () => {
     expect([...(uses.get(':name')?.subAttributes ?? [])].sort()).toEqual(['familyname', 'givenname']);
     expect([...(uses.get(':phonenumbers')?.subAttributes ?? [])].sort()).toEqual(['type', 'value']);
+    expect(uses.get(':phonenumbers')?.canonicalValues).toEqual(new Map([['type', ['work']]]));
   });
 
   it('leaves out what no mapping reads', () => {

@@ -8,6 +8,7 @@ interface Building {
   onCreateOnly: boolean;
   unique: boolean;
   subAttributes: Set<string>;
+  canonicalValues: Map<string, string[]>;
 }
 
 function reads(mapping: CompiledMapping): string[] {
@@ -31,13 +32,20 @@ export function attributeUses(set: MappingSet): AttributeUses {
       onCreateOnly: true,
       unique: false,
       subAttributes: new Set(),
+      canonicalValues: new Map(),
     };
     use.returned ||= returned;
     if (returned && mapping?.apply === 'Always') use.onCreateOnly = false;
     if (mapping?.match !== undefined) use.unique = true;
     if (path.sub) use.subAttributes.add(path.sub.toLowerCase());
     else if (path.valueFilter) use.subAttributes.add('value');
-    if (path.valueFilter?.kind === 'compare') use.subAttributes.add(path.valueFilter.path.name.toLowerCase());
+    const filter = path.valueFilter;
+    if (filter?.kind === 'compare') {
+      const sub = filter.path.name.toLowerCase();
+      use.subAttributes.add(sub);
+      if (filter.op === 'eq' && typeof filter.value === 'string')
+        use.canonicalValues.set(sub, [...(use.canonicalValues.get(sub) ?? []), filter.value]);
+    }
     if (!path.sub && !path.valueFilter) use.subAttributes.add('value');
     uses.set(key, use);
   };

@@ -86,6 +86,7 @@ const use = (returned: boolean, subs: string[] = [], more: Partial<AttributeUse>
   onCreateOnly: false,
   unique: false,
   subAttributes: new Set(subs),
+  canonicalValues: new Map(),
   ...more,
 });
 
@@ -96,7 +97,10 @@ const CONNECTOR: ConnectorSchema = {
     [useKey(undefined, 'name'), use(true, ['familyname'])],
     [useKey(undefined, 'title'), use(false, ['value'])],
     [useKey(undefined, 'nickName'), use(true, ['value'], { onCreateOnly: true })],
-    [useKey(undefined, 'emails'), use(true, ['value', 'type'])],
+    [
+      useKey(undefined, 'emails'),
+      use(true, ['value', 'type'], { canonicalValues: new Map([['type', ['work']]]) }),
+    ],
     [useKey(undefined, 'password'), use(false, ['value'])],
     [useKey(ENTERPRISE, 'manager'), use(true, ['value', '$ref'])],
   ]),
@@ -155,6 +159,8 @@ describe('schemas', () => {
     ]);
     expect(named(user, 'name')?.subAttributes?.map((s) => s.name)).toEqual(['familyName']);
     expect(named(user, 'emails')?.subAttributes?.map((s) => s.name)).toEqual(['value', 'type']);
+    // Only the email a value path selects is stored.
+    expect(named(named(user, 'emails')?.subAttributes ?? [], 'type')?.['canonicalValues']).toEqual(['work']);
     expect(enterprise.map((a) => a.name)).toEqual(['manager']);
   });
 

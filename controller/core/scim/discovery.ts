@@ -76,6 +76,8 @@ export interface AttributeUse {
   unique: boolean;
   /** Sub-attributes mappings read (lower case); for value paths, the attribute their filter tests too. */
   subAttributes: ReadonlySet<string>;
+  /** Values of a sub-attribute that value paths select (`emails[type eq "work"]`: type, work); others are dropped. */
+  canonicalValues: ReadonlyMap<string, readonly string[]>;
 }
 
 export type AttributeUses = ReadonlyMap<string, AttributeUse>;
@@ -113,6 +115,7 @@ interface Characteristics {
   returned?: Returned;
   uniqueness?: 'none' | 'server';
   referenceTypes?: string[];
+  canonicalValues?: readonly string[];
 }
 
 function described(name: string, c: Characteristics, subAttributes?: Json[]): Json {
@@ -126,6 +129,7 @@ function described(name: string, c: Characteristics, subAttributes?: Json[]): Js
     returned: c.returned ?? 'default',
     uniqueness: c.uniqueness ?? 'none',
     ...(c.referenceTypes ? { referenceTypes: c.referenceTypes } : {}),
+    ...(c.canonicalValues ? { canonicalValues: c.canonicalValues } : {}),
     ...(subAttributes ? { subAttributes } : {}),
   };
 }
@@ -150,7 +154,15 @@ function complex(definition: AttributeDefinition, use: AttributeUse | undefined,
   return described(
     definition.name,
     { ...own, type: 'complex', multiValued: definition.multiValued === true },
-    subs.map((s) => described(s, { ...own, ...SUB_TYPES[s], uniqueness: 'none' })),
+    subs.map((s) => {
+      const canonicalValues = use?.canonicalValues.get(s.toLowerCase());
+      return described(s, {
+        ...own,
+        ...SUB_TYPES[s],
+        uniqueness: 'none',
+        ...(canonicalValues ? { canonicalValues } : {}),
+      });
+    }),
   );
 }
 
