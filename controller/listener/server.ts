@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type ConnectorEndpoint } from '../adapters/http/app.ts';
 import { createAllocator } from '../adapters/ldap/allocator.ts';
 import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
-import { readSubschema } from '../adapters/ldap/subschema.ts';
+import { readSubschema, type Subschema } from '../adapters/ldap/subschema.ts';
+import { mustAttributes } from '../core/ldap/schema.ts';
 import { attributeUses } from '../core/mapping/uses.ts';
 import { type ConnectorSchema, directoryAttributes } from '../core/scim/discovery.ts';
 import type { Logger } from '../log.ts';
@@ -89,19 +90,19 @@ function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runt
       users,
       groups,
       discovery: () => {
-        const described = (attributeTypes: readonly string[]): ConnectorSchema => ({
-          users: attributeUses(config.set),
-          groups: attributeUses(config.groups),
-          directory: directoryAttributes(config.set.connector.spec.user.attributes, attributeTypes),
+        const described = (schema: Subschema): ConnectorSchema => ({
+          users: attributeUses(config.set, mustAttributes(config.set.objectClasses, schema.objectClasses)),
+          groups: attributeUses(
+            config.groups,
+            mustAttributes(config.groups.objectClasses, schema.objectClasses),
+          ),
+          directory: directoryAttributes(config.set.connector.spec.user.attributes, schema.attributeTypes),
         });
-        discovery ??= readSubschema(directory).then(
-          (schema) => described(schema.attributeTypes),
-          () => {
-            // Read again next time: the directory may be back, and its subschema decides the shapes.
-            discovery = undefined;
-            return described([]);
-          },
-        );
+        discovery ??= readSubschema(directory).then(described, () => {
+          // Read again next time: the directory may be back, and its subschema decides the shapes.
+          discovery = undefined;
+          return described({ objectClasses: [], attributeTypes: [] });
+        });
         return discovery;
       },
     };

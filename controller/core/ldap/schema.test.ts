@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributeTypeFacts, definitionNames, missingFromSchema } from './schema.ts';
+import { attributeTypeFacts, definitionNames, missingFromSchema, mustAttributes } from './schema.ts';
 
 describe('definitionNames', () => {
   it.each([
@@ -53,5 +53,26 @@ describe('attributeTypeFacts', () => {
     { name: 'loop', why: 'stops on a SUP cycle', expected: { singleValue: false } },
   ])('$name: $why', ({ name, expected }) => {
     expect(facts.get(name.toLowerCase())).toEqual(expected);
+  });
+});
+
+describe('mustAttributes', () => {
+  const objectClasses = [
+    "( 2.5.6.0 NAME 'top' ABSTRACT MUST objectClass )",
+    "( 2.5.6.6 NAME 'person' SUP top STRUCTURAL MUST ( sn $ cn ) MAY ( userPassword $ telephoneNumber ) )",
+    "( 2.5.6.7 NAME 'organizationalPerson' SUP person STRUCTURAL MAY title )",
+    "( 2.16.840.1.113730.3.2.2 NAME 'inetOrgPerson' SUP organizationalPerson STRUCTURAL MAY mail )",
+    "( 1.3.6.1.1.1.2.0 NAME 'posixAccount' SUP top AUXILIARY MUST ( cn $ uid $ uidNumber $ gidNumber $ homeDirectory ) )",
+  ];
+  it('gathers MUST through superclasses, of structural and auxiliary classes, in any case', () => {
+    expect([...mustAttributes(['InetOrgPerson', 'posixAccount', 'unknown'], objectClasses)].sort()).toEqual([
+      'cn',
+      'gidnumber',
+      'homedirectory',
+      'objectclass',
+      'sn',
+      'uid',
+      'uidnumber',
+    ]);
   });
 });

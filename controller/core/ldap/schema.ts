@@ -71,3 +71,27 @@ export function attributeTypeFacts(attributeTypes: readonly string[]): Map<strin
   };
   return new Map([...definitions].map(([name, definition]) => [name, resolve(definition, 0)]));
 }
+
+function nameList(definition: string, keyword: 'MUST' | 'SUP'): string[] {
+  const match = new RegExp(`\\b${keyword}\\s+(\\(([^)]*)\\)|([\\w.;-]+))`).exec(definition);
+  return match ? ((match[2] ?? match[3] ?? '').match(/[\w.;-]+/g) ?? []).filter((n) => n !== '$') : [];
+}
+
+/** The attributes entries of these object classes must hold (RFC 4512 MUST), superclasses' included, lower case. */
+export function mustAttributes(classes: readonly string[], objectClasses: readonly string[]): Set<string> {
+  const definitions = new Map<string, string>();
+  for (const text of objectClasses)
+    for (const name of definitionNames(text)) definitions.set(name.toLowerCase(), text);
+  const must = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    const key = name.toLowerCase();
+    const definition = definitions.get(key);
+    if (seen.has(key) || !definition) return;
+    seen.add(key);
+    for (const attribute of nameList(definition, 'MUST')) must.add(attribute.toLowerCase());
+    for (const parent of nameList(definition, 'SUP')) visit(parent);
+  };
+  for (const name of classes) visit(name);
+  return must;
+}

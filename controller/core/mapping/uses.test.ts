@@ -56,6 +56,17 @@ describe('attributeUses', () => {
     expect(uses.has(':emails')).toBe(false);
   });
 
+  it('requires the one direct source of an attribute the directory requires, not a computed one', () => {
+    const required = attributeUses(contosoSet(), new Set(['cn', 'sn', 'uid', 'uidnumber', 'objectclass']));
+    expect(required.get(':displayname')).toMatchObject({ required: true });
+    expect(required.get(':name')).toMatchObject({
+      required: true,
+      requiredSubAttributes: new Set(['familyname']),
+    });
+    expect(required.get(':username')).toMatchObject({ required: false });
+    expect(uses.get(':displayname')).toMatchObject({ required: false });
+  });
+
   it('has no password without userPassword among the connector attributes', () => {
     const set = contosoSet();
     expect(attributeUses({ ...set, exposed: ['cn', 'uid'] }).has(':password')).toBe(false);

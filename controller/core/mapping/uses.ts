@@ -9,6 +9,8 @@ interface Building {
   unique: boolean;
   subAttributes: Set<string>;
   canonicalValues: Map<string, string[]>;
+  required: boolean;
+  requiredSubAttributes: Set<string>;
 }
 
 function reads(mapping: CompiledMapping): string[] {
@@ -19,9 +21,11 @@ function reads(mapping: CompiledMapping): string[] {
 
 /**
  * How a mapping set uses each SCIM attribute, for discovery: a direct mapping gives its source back (toScim),
- * any mapping stores what it reads; the password is stored when the connector writes userPassword.
+ * any mapping stores what it reads; the password is stored when the connector writes userPassword. `must`:
+ * the attributes the directory requires of the set's entries (lower case); a SCIM attribute that is the one
+ * direct source of one of them is required.
  */
-export function attributeUses(set: MappingSet): AttributeUses {
+export function attributeUses(set: MappingSet, must: ReadonlySet<string> = new Set()): AttributeUses {
   const uses = new Map<string, Building>();
   const note = (reference: string, mapping: CompiledMapping | undefined, returned: boolean) => {
     const path = scimPath(reference);
@@ -33,6 +37,8 @@ export function attributeUses(set: MappingSet): AttributeUses {
       unique: false,
       subAttributes: new Set(),
       canonicalValues: new Map(),
+      required: false,
+      requiredSubAttributes: new Set(),
     };
     use.returned ||= returned;
     if (returned && mapping?.apply === 'Always') use.onCreateOnly = false;
@@ -54,6 +60,15 @@ export function attributeUses(set: MappingSet): AttributeUses {
     for (const reference of reads(mapping)) note(reference, mapping, givesBack && mapping !== set.dn);
   }
   if (set.exposed.some((a) => a.toLowerCase() === 'userpassword')) note('password', undefined, false);
+  for (const target of must) {
+    const producing = set.attributes.filter((m) => m.target.toLowerCase() === target);
+    const only = producing.length === 1 ? producing[0] : undefined;
+    const path = only?.kind === 'source' ? scimPath(only.source) : null;
+    const use = path ? uses.get(useKey(path.urn, path.name)) : undefined;
+    if (!path || !use) continue;
+    use.required = true;
+    if (path.sub ?? path.valueFilter) use.requiredSubAttributes.add((path.sub ?? 'value').toLowerCase());
+  }
   return new Map(
     [...uses].map(([key, use]): [string, AttributeUse] => [
       key,

@@ -87,6 +87,8 @@ const use = (returned: boolean, subs: string[] = [], more: Partial<AttributeUse>
   unique: false,
   subAttributes: new Set(subs),
   canonicalValues: new Map(),
+  required: false,
+  requiredSubAttributes: new Set(),
   ...more,
 });
 
@@ -94,7 +96,10 @@ const CONNECTOR: ConnectorSchema = {
   users: new Map([
     [useKey(undefined, 'userName'), use(true, ['value'], { unique: true })],
     [useKey(undefined, 'displayName'), use(true, ['value'])],
-    [useKey(undefined, 'name'), use(true, ['familyname'])],
+    [
+      useKey(undefined, 'name'),
+      use(true, ['familyname'], { required: true, requiredSubAttributes: new Set(['familyname']) }),
+    ],
     [useKey(undefined, 'title'), use(false, ['value'])],
     [useKey(undefined, 'nickName'), use(true, ['value'], { onCreateOnly: true })],
     [
@@ -171,6 +176,12 @@ describe('schemas', () => {
     expect(references.map((a) => a.name)).toEqual(['$ref', '$ref', '$ref']);
     for (const reference of references) expect(reference['referenceTypes']).toEqual(expect.any(Array));
     expect(named(named(group, 'members')?.subAttributes ?? [], '$ref')?.['referenceTypes']).toEqual(['User']);
+  });
+
+  it('requires what a create cannot go without, sub-attributes too', () => {
+    expect(named(user, 'name')).toMatchObject({ required: true });
+    expect(named(user, 'name')?.subAttributes?.[0]).toMatchObject({ name: 'familyName', required: true });
+    expect(named(user, 'displayName')).toMatchObject({ required: false });
   });
 
   it('says a Group needs its displayName, as a create without one is refused', () => {

@@ -76,6 +76,10 @@ export interface AttributeUse {
   unique: boolean;
   /** Sub-attributes mappings read (lower case); for value paths, the attribute their filter tests too. */
   subAttributes: ReadonlySet<string>;
+  /** The only source of an attribute the directory's object classes require: a create without it fails. */
+  required: boolean;
+  /** Sub-attributes that are such a source (lower case). */
+  requiredSubAttributes: ReadonlySet<string>;
   /** Values of a sub-attribute that value paths select (`emails[type eq "work"]`: type, work); others are dropped. */
   canonicalValues: ReadonlyMap<string, readonly string[]>;
 }
@@ -136,8 +140,9 @@ function described(name: string, c: Characteristics, subAttributes?: Json[]): Js
 
 /** What the server does with an attribute its mappings use: stored and given back, or only stored. */
 function fromUse(use: AttributeUse | undefined): Characteristics {
-  if (!use?.returned) return { mutability: 'writeOnly', returned: 'never' };
+  if (!use?.returned) return { mutability: 'writeOnly', returned: 'never', required: use?.required ?? false };
   return {
+    required: use.required,
     mutability: use.onCreateOnly ? 'immutable' : 'readWrite',
     returned: 'default',
     uniqueness: use.unique ? 'server' : 'none',
@@ -160,6 +165,7 @@ function complex(definition: AttributeDefinition, use: AttributeUse | undefined,
         ...own,
         ...SUB_TYPES[s],
         uniqueness: 'none',
+        required: use?.requiredSubAttributes.has(s.toLowerCase()) ?? false,
         ...(canonicalValues ? { canonicalValues } : {}),
       });
     }),
