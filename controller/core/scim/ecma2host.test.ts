@@ -23,6 +23,14 @@ describe('pseudoAttributesIn', () => {
   ])('finds $found in $body', ({ body, found }) => {
     expect(pseudoAttributesIn(body)).toEqual(found);
   });
+
+  it('gets through hostile nesting without exhausting the stack', () => {
+    const nested = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(pseudoAttributesIn(nested)).toEqual([]);
+    let value: unknown = { [ECMA]: { '-dn-': 'x' } };
+    for (let i = 0; i < 100_000; i++) value = { value };
+    expect(pseudoAttributesIn({ Operations: [{ op: 'add', value }] })).toEqual([]);
+  });
 });
 
 describe('asPublished', () => {

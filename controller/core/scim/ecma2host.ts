@@ -17,9 +17,13 @@ function pseudoNamed(key: string, inExtension: boolean): string | undefined {
   return lower.startsWith(`${URN}:`) ? PSEUDO.get(lower.slice(URN.length + 1)) : undefined;
 }
 
-function collect(value: unknown, found: Set<string>): void {
+// Deep enough for a PatchOp's value holding the extension object; hostile nesting stops here, not the stack.
+const MAX_DEPTH = 6;
+
+function collect(value: unknown, found: Set<string>, depth = 0): void {
+  if (depth > MAX_DEPTH) return;
   if (Array.isArray(value)) {
-    for (const element of value) collect(element, found);
+    for (const element of value) collect(element, found, depth + 1);
     return;
   }
   if (!isObject(value)) return;
@@ -37,9 +41,9 @@ function collect(value: unknown, found: Set<string>): void {
       const pseudo = pseudoNamed(path, false);
       if (pseudo) found.add(pseudo);
       // An operation on the extension itself: its value's keys are the extension's attributes.
-      if (path.toLowerCase() === URN) collect({ [URN]: getIgnoreCase(value, 'value') }, found);
+      if (path.toLowerCase() === URN) collect({ [URN]: getIgnoreCase(value, 'value') }, found, depth + 1);
     }
-    if (key.toLowerCase() === 'operations' || key.toLowerCase() === 'value') collect(inner, found);
+    if (key.toLowerCase() === 'operations' || key.toLowerCase() === 'value') collect(inner, found, depth + 1);
   }
 }
 
