@@ -96,7 +96,11 @@ function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runt
             config.groups,
             mustAttributes(config.groups.objectClasses, schema.objectClasses),
           ),
-          directory: directoryAttributes(config.set.connector.spec.user.attributes, schema.attributeTypes),
+          directory: directoryAttributes(
+            config.set.connector.spec.user.attributes,
+            schema.attributeTypes,
+            config.set.matching.map((m) => m.target),
+          ),
         });
         discovery ??= readSubschema(directory).then(described, () => {
           // Read again next time: the directory may be back, and its subschema decides the shapes.

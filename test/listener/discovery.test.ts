@@ -185,6 +185,54 @@ describe('discovery tells the truth: every published claim holds against the lis
       expect(ecma.find((a) => a.name === name)?.type, name).toBe('integer');
   });
 
+  it('supports changing passwords exactly when it publishes password', async () => {
+    const { body } = await listener.scim('GET', '/scim/ServiceProviderConfig');
+    expect(schema('/scim', USER).some((a) => a.name === 'password')).toBe(true);
+    expect(body.changePassword.supported).toBe(true);
+    const attributes = ATTRIBUTES.filter((a) => a !== 'userPassword');
+    const without = await startTestListener({
+      'ldap.yaml': manifests(slapd, {
+        mappings: contosoMappings(undefined, { password: false }),
+        attributes,
+      }),
+    });
+    try {
+      const spc = await without.scim('GET', '/scim/ServiceProviderConfig');
+      expect(spc.body.changePassword.supported).toBe(false);
+      const user = (await without.scim('GET', `/scim/Schemas/${USER}`)).body.attributes;
+      expect(user.map((a: Attribute) => a.name)).not.toContain('password');
+    } finally {
+      await without.close();
+    }
+  });
+
+  it('refuses a second user holding a value published as unique', async () => {
+    const required = (id: string) =>
+      Object.fromEntries(
+        schema('/scim', id)
+          .filter((a) => a.required)
+          .map((a) => [a.name, valueFor(a)]),
+      );
+    const first = required(USER);
+    expect((await listener.scim('POST', '/scim/Users', first)).status).toBe(201);
+    const unique = schema('/scim', USER).filter((a) => a.uniqueness === 'server' && a.name !== 'id');
+    expect(unique.map((a) => a.name)).toContain('userName');
+    for (const attribute of unique) {
+      const second = { ...required(USER), [attribute.name]: first[attribute.name] ?? valueFor(attribute) };
+      const again = await listener.scim('POST', '/scim/Users', second);
+      expect(again.status, attribute.name).toBe(409);
+    }
+    const base = '/ecma2host_ldap/scim';
+    const directory = schema(base, ECMA).filter((a) => a.uniqueness === 'server');
+    expect(directory.map((a) => a.name)).toEqual(['mail']);
+    for (const attribute of directory) {
+      const value = valueFor(attribute);
+      const make = () => ({ ...required(USER), [ECMA]: { [attribute.name]: value } });
+      expect((await listener.scim('POST', `${base}/Users`, make())).status, attribute.name).toBe(201);
+      expect((await listener.scim('POST', `${base}/Users`, make())).status, attribute.name).toBe(409);
+    }
+  });
+
   it('creates resources from their required attributes alone, and refuses them without each', async () => {
     for (const [path, id] of [
       ['/scim/Users', USER],

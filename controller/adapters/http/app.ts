@@ -125,7 +125,7 @@ function registerConnector(
       // Set by the hook above for every request that reaches a handler.
       const of = (request: FastifyRequest) => endpoints.get(request) as ConnectorEndpoint;
 
-      const spc = async () => serviceProviderConfig();
+      const spc = async (request: FastifyRequest) => serviceProviderConfig(await of(request).discovery());
       scope.get('/ServiceProviderConfig', spc);
       // Microsoft's SCIM reference collection asks at this non-standard path.
       scope.get('/serviceConfiguration', spc);

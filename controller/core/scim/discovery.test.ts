@@ -4,6 +4,7 @@ import {
   type ConnectorSchema,
   directoryAttributes,
   schemas,
+  serviceProviderConfig,
   useKey,
 } from './discovery.ts';
 
@@ -110,7 +111,7 @@ const CONNECTOR: ConnectorSchema = {
     [useKey(ENTERPRISE, 'manager'), use(true, ['value', '$ref'])],
   ]),
   groups: new Map([[useKey(undefined, 'displayName'), use(true, ['value'])]]),
-  directory: directoryAttributes(['cn', 'uidNumber', 'userPassword'], SUBSCHEMA),
+  directory: directoryAttributes(['cn', 'uidNumber', 'userPassword', 'mail'], SUBSCHEMA, ['MAIL']),
 };
 
 type Attribute = Record<string, unknown> & { name: string; subAttributes?: Attribute[] };
@@ -129,6 +130,14 @@ function published(ecma2host: boolean) {
 const named = (attributes: Attribute[], name: string) => attributes.find((a) => a.name === name);
 const everyAttribute = (attributes: Attribute[]): Attribute[] =>
   attributes.flatMap((a) => [a, ...(a.subAttributes ?? [])]);
+
+describe('serviceProviderConfig', () => {
+  it('supports changing passwords only where the connector writes userPassword', () => {
+    expect(serviceProviderConfig(CONNECTOR)['changePassword']).toEqual({ supported: true });
+    const users = new Map([...CONNECTOR.users].filter(([key]) => key !== useKey(undefined, 'password')));
+    expect(serviceProviderConfig({ ...CONNECTOR, users })['changePassword']).toEqual({ supported: false });
+  });
+});
 
 describe('schemas', () => {
   const { user, group, enterprise, ecma, all } = published(false);
@@ -192,13 +201,15 @@ describe('schemas', () => {
     expect(named(ecma, 'uidNumber')).toMatchObject({ type: 'integer', multiValued: false });
     expect(named(ecma, 'cn')).toMatchObject({ type: 'string', multiValued: false });
     expect(named(ecma, 'userPassword')).toMatchObject({ mutability: 'writeOnly', returned: 'never' });
+    expect(named(ecma, 'mail')).toMatchObject({ uniqueness: 'server' });
+    expect(named(ecma, 'cn')).toMatchObject({ uniqueness: 'none' });
   });
 
   it('names every attribute by RFC 7643 ATTRNAME at /scim, with the ECMA2Host pseudo-attributes left out', () => {
     for (const schema of all)
       for (const attribute of everyAttribute(schema['attributes'] as Attribute[]))
         if (attribute.name !== '$ref') expect(attribute.name).toMatch(ATTRNAME);
-    expect(ecma.map((a) => a.name)).toEqual(['cn', 'uidNumber', 'userPassword']);
+    expect(ecma.map((a) => a.name)).toEqual(['cn', 'uidNumber', 'userPassword', 'mail']);
   });
 
   it('publishes the ECMA2Host pseudo-attributes on the ECMA2Host path', () => {
@@ -206,6 +217,7 @@ describe('schemas', () => {
       'cn',
       'uidNumber',
       'userPassword',
+      'mail',
       '-dn-',
       '_distinguishedName',
       'export_password',

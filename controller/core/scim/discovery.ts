@@ -14,14 +14,15 @@ type Json = Record<string, unknown>;
 
 export const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
 
-export function serviceProviderConfig(): Json {
+/** RFC 7643 §5; a password can be changed only where the connector writes userPassword. */
+export function serviceProviderConfig(connector: ConnectorSchema): Json {
   return {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
     documentationUri: 'https://github.com/scim-ldap/scim-ldap-operator/blob/main/docs/mapping.md',
     patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: MAX_PAGE_SIZE },
-    changePassword: { supported: true },
+    changePassword: { supported: connector.users.has(useKey(undefined, 'password')) },
     sort: { supported: false },
     etag: { supported: false },
     authenticationSchemes: [
@@ -101,6 +102,8 @@ export interface DirectoryAttribute {
   multiValued: boolean;
   type: 'string' | 'integer';
   caseExact: boolean;
+  /** A matching mapping writes it: a second user with the same value gets 409 uniqueness. */
+  unique?: boolean;
 }
 
 /** What discovery describes of one connector. */
@@ -261,7 +264,12 @@ function directoryAttributeSchema(connector: ConnectorSchema, pseudo: boolean): 
   const out = connector.directory.map((a) =>
     a.name.toLowerCase() === 'userpassword'
       ? described(a.name, { caseExact: true, mutability: 'writeOnly', returned: 'never' })
-      : described(a.name, { type: a.type, multiValued: a.multiValued, caseExact: a.caseExact }),
+      : described(a.name, {
+          type: a.type,
+          multiValued: a.multiValued,
+          caseExact: a.caseExact,
+          uniqueness: a.unique ? 'server' : 'none',
+        }),
   );
   if (!pseudo) return out;
   return [
@@ -317,12 +325,15 @@ const TREATED_AS_SINGLE = new Set(['cn', 'sn', 'mail', 'uid', 'userpassword']);
 export function directoryAttributes(
   names: readonly string[],
   attributeTypes: readonly string[],
+  matchingTargets: readonly string[] = [],
 ): DirectoryAttribute[] {
   const facts = attributeTypeFacts(attributeTypes);
+  const matched = new Set(matchingTargets.map((t) => t.toLowerCase()));
   return names.map((name) => {
     const fact = facts.get(name.toLowerCase());
     return {
       name,
+      ...(matched.has(name.toLowerCase()) ? { unique: true } : {}),
       multiValued: !TREATED_AS_SINGLE.has(name.toLowerCase()) && !(fact?.singleValue ?? false),
       type: fact?.syntax === INTEGER_SYNTAX ? 'integer' : 'string',
       caseExact: /^(caseExact|octetString)/i.test(fact?.equality ?? ''),
