@@ -362,6 +362,33 @@ describe('discovery tells the truth: every published claim holds against the lis
     expect(posted.status).toBe(400);
   });
 
+  it('refuses directory values that do not fit the published attribute, naming it', async () => {
+    const base = '/ecma2host_ldap/scim';
+    const writable = schema(base, ECMA).filter(
+      (a) => !PSEUDO.includes(a.name) && a.mutability !== 'readOnly',
+    );
+    const required = () =>
+      Object.fromEntries(
+        schema('/scim', USER)
+          .filter((a) => a.required)
+          .map((a) => [a.name, valueFor(a)]),
+      );
+    const tries = [
+      ...writable.filter((a) => !a.multiValued).map((a) => ({ a, value: [sample(a), sample(a)] })),
+      ...writable.filter((a) => a.type === 'integer').map((a) => ({ a, value: 'not-a-number' })),
+    ];
+    expect(tries.length).toBeGreaterThan(0);
+    for (const { a, value } of tries) {
+      const response = await listener.scim('POST', `${base}/Users`, {
+        ...required(),
+        [ECMA]: { [a.name]: value },
+      });
+      expect(response.status, `${a.name}: ${JSON.stringify(response.body)}`).toBe(400);
+      expect(response.body.scimType).toBe('invalidValue');
+      expect(response.body.detail).toContain(a.name);
+    }
+  });
+
   it('stores and returns Group attributes as published', async () => {
     const group = schema('/scim', GROUP);
     const member = await listener.scim('POST', '/scim/Users', {

@@ -13,8 +13,14 @@ import {
   schemas,
   serviceProviderConfig,
 } from '../../core/scim/discovery.ts';
-import { asPublished, carriesUsers, pseudoAttributesIn } from '../../core/scim/ecma2host.ts';
-import { errorBody, invalidSyntax, notFound, ScimError } from '../../core/scim/errors.ts';
+import {
+  asPublished,
+  carriesUsers,
+  ecmaValuesIn,
+  pseudoAttributesIn,
+  shapeProblem,
+} from '../../core/scim/ecma2host.ts';
+import { errorBody, invalidSyntax, invalidValue, notFound, ScimError } from '../../core/scim/errors.ts';
 import { keepsAttribute, listResponse, paging, projectAttributes } from '../../core/scim/list.ts';
 import type { GroupService } from '../../listener/groups.ts';
 import type { UserService } from '../../listener/users.ts';
@@ -137,12 +143,14 @@ function registerConnector(
       });
       // Requests and responses hold to what /Schemas publishes at this path.
       scope.addHook('preValidation', async (request) => {
-        if (ecma2host || request.body === undefined) return;
-        const [pseudo] = pseudoAttributesIn(request.body);
+        if (ecmaValuesIn(request.body).length === 0) return;
+        const [pseudo] = ecma2host ? [] : pseudoAttributesIn(request.body);
         if (pseudo)
           throw invalidSyntax(
             `${pseudo} is no attribute at this path; the ECMA2Host pseudo-attributes are served at /ecma2host_<connector>/scim`,
           );
+        const problem = shapeProblem(request.body, (await of(request).discovery()).directory);
+        if (problem) throw invalidValue(problem);
       });
       scope.addHook('preSerialization', async (request, _reply, payload) =>
         carriesUsers(payload)

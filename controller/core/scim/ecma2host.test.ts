@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DirectoryAttribute } from './discovery.ts';
-import { asPublished, carriesUsers, pseudoAttributesIn } from './ecma2host.ts';
+import { asPublished, carriesUsers, pseudoAttributesIn, shapeProblem } from './ecma2host.ts';
 
 const ECMA = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 
@@ -30,6 +30,33 @@ describe('pseudoAttributesIn', () => {
     let value: unknown = { [ECMA]: { '-dn-': 'x' } };
     for (let i = 0; i < 100_000; i++) value = { value };
     expect(pseudoAttributesIn({ Operations: [{ op: 'add', value }] })).toEqual([]);
+  });
+});
+
+describe('shapeProblem', () => {
+  const directory: DirectoryAttribute[] = [
+    { name: 'uidNumber', type: 'integer', multiValued: false, caseExact: false },
+    { name: 'cn', type: 'string', multiValued: false, caseExact: false },
+    { name: 'givenName', type: 'string', multiValued: true, caseExact: false },
+  ];
+  it.each([
+    { body: { [ECMA]: { cn: ['A', 'B'] } }, problem: 'cn is single-valued' },
+    { body: { [ECMA]: { CN: 'A', givenName: ['A', 'B'], uidNumber: ['7'] } }, problem: undefined },
+    { body: { [ECMA]: { uidNumber: 'seven' } }, problem: 'uidNumber is an integer' },
+    { body: { [ECMA]: { uidNumber: 7.5 } }, problem: 'uidNumber is an integer' },
+    { body: { [ECMA]: { uidNumber: '-42', other: ['a', 'b'] } }, problem: undefined },
+    { body: { [ECMA]: { uidNumber: ' 42' } }, problem: 'uidNumber is an integer' },
+    {
+      body: { Operations: [{ op: 'replace', path: `${ECMA}:uidNumber`, value: [1, 2] }] },
+      problem: 'uidNumber is single-valued',
+    },
+    {
+      body: { Operations: [{ op: 'replace', value: { [`${ECMA}:uidNumber`]: 'x' } }] },
+      problem: 'uidNumber is an integer',
+    },
+    { body: { Operations: [{ op: 'remove', path: `${ECMA}:uidNumber` }] }, problem: undefined },
+  ])('$problem: $body', ({ body, problem }) => {
+    expect(shapeProblem(body, directory)).toBe(problem);
   });
 });
 

@@ -10,48 +10,74 @@ const PSEUDO = new Map(ECMA2HOST_PSEUDO_ATTRIBUTES.map((name) => [name.toLowerCa
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The pseudo-attribute a key or path names: `-dn-` inside the extension, or `urn:…:ECMA2Host:2.0:User:-dn-`. */
-function pseudoNamed(key: string, inExtension: boolean): string | undefined {
-  const lower = key.toLowerCase();
-  if (inExtension) return PSEUDO.get(lower);
-  return lower.startsWith(`${URN}:`) ? PSEUDO.get(lower.slice(URN.length + 1)) : undefined;
+interface Sent {
+  name: string;
+  value: unknown;
 }
 
-// Deep enough for a PatchOp's value holding the extension object; hostile nesting stops here, not the stack.
-const MAX_DEPTH = 6;
+/** Extension values of a resource or a path-less PATCH value: `{urn: {cn: …}}` and `{"urn:cn": …}` keys. */
+function sentIn(object: Json, out: Sent[]): void {
+  for (const [key, inner] of Object.entries(object)) {
+    const lower = key.toLowerCase();
+    if (lower === URN && isObject(inner))
+      for (const [name, value] of Object.entries(inner)) out.push({ name, value });
+    else if (lower.startsWith(`${URN}:`)) out.push({ name: key.slice(URN.length + 1), value: inner });
+  }
+}
 
-function collect(value: unknown, found: Set<string>, depth = 0): void {
-  if (depth > MAX_DEPTH) return;
-  if (Array.isArray(value)) {
-    for (const element of value) collect(element, found, depth + 1);
-    return;
-  }
-  if (!isObject(value)) return;
-  for (const [key, inner] of Object.entries(value)) {
-    const named = pseudoNamed(key, false);
-    if (named) found.add(named);
-    if (key.toLowerCase() === URN && isObject(inner)) {
-      for (const sub of Object.keys(inner)) {
-        const pseudo = pseudoNamed(sub, true);
-        if (pseudo) found.add(pseudo);
-      }
+/** The ECMA2Host extension values a resource or PatchOp body carries, by attribute name as sent. */
+export function ecmaValuesIn(body: unknown): Sent[] {
+  const out: Sent[] = [];
+  if (!isObject(body)) return out;
+  sentIn(body, out);
+  const operations = getIgnoreCase(body, 'Operations');
+  for (const operation of Array.isArray(operations) ? operations : []) {
+    if (!isObject(operation)) continue;
+    const rawPath = getIgnoreCase(operation, 'path');
+    const path = typeof rawPath === 'string' ? rawPath.trim() : '';
+    const value = getIgnoreCase(operation, 'value');
+    if (path.toLowerCase() === URN) {
+      if (isObject(value)) sentIn({ [URN]: value }, out);
+    } else if (path.toLowerCase().startsWith(`${URN}:`)) {
+      out.push({ name: path.slice(URN.length + 1), value });
+    } else if (path === '') {
+      for (const element of Array.isArray(value) ? value : [value])
+        if (isObject(element)) sentIn(element, out);
     }
-    if (key.toLowerCase() === 'path' && typeof inner === 'string') {
-      const path = inner.trim();
-      const pseudo = pseudoNamed(path, false);
-      if (pseudo) found.add(pseudo);
-      // An operation on the extension itself: its value's keys are the extension's attributes.
-      if (path.toLowerCase() === URN) collect({ [URN]: getIgnoreCase(value, 'value') }, found, depth + 1);
-    }
-    if (key.toLowerCase() === 'operations' || key.toLowerCase() === 'value') collect(inner, found, depth + 1);
   }
+  return out;
 }
 
 /** The ECMA2Host pseudo-attributes a resource or PatchOp body carries, by name. */
 export function pseudoAttributesIn(body: unknown): string[] {
   const found = new Set<string>();
-  collect(body, found);
+  for (const { name } of ecmaValuesIn(body)) {
+    const pseudo = PSEUDO.get(name.toLowerCase());
+    if (pseudo) found.add(pseudo);
+  }
   return [...found];
+}
+
+const isInteger = (value: unknown) =>
+  (typeof value === 'number' && Number.isInteger(value)) ||
+  (typeof value === 'string' && INTEGER.test(value));
+
+/**
+ * Why extension values do not fit what /Schemas publishes of their attribute, or undefined: several values
+ * for a single-valued attribute (the directory would keep them all, or refuse with a misleading error), or
+ * what is no integer (a number or a numeric string, as Entra sends) for an integer one. Names, never values.
+ */
+export function shapeProblem(body: unknown, directory: readonly DirectoryAttribute[]): string | undefined {
+  const byName = new Map(directory.map((a) => [a.name.toLowerCase(), a]));
+  for (const { name, value } of ecmaValuesIn(body)) {
+    const attribute = byName.get(name.toLowerCase());
+    if (!attribute || value === null || value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    if (!attribute.multiValued && values.length > 1) return `${attribute.name} is single-valued`;
+    if (attribute.type === 'integer' && !values.every((v) => v === null || isInteger(v)))
+      return `${attribute.name} is an integer`;
+  }
+  return undefined;
 }
 
 // An INTEGER value as the directory returns it: optional sign, digits (RFC 4517 §3.3.16).
