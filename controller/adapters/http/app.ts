@@ -13,18 +13,12 @@ import {
   schemas,
   serviceProviderConfig,
 } from '../../core/scim/discovery.ts';
-import {
-  asPublished,
-  carriesUsers,
-  ecmaValuesIn,
-  pseudoAttributesIn,
-  shapeProblem,
-} from '../../core/scim/ecma2host.ts';
-import { errorBody, invalidSyntax, invalidValue, notFound, ScimError } from '../../core/scim/errors.ts';
+import { errorBody, notFound, ScimError } from '../../core/scim/errors.ts';
 import { keepsAttribute, listResponse, paging, projectAttributes } from '../../core/scim/list.ts';
 import type { GroupService } from '../../listener/groups.ts';
 import type { UserService } from '../../listener/users.ts';
 import type { Logger } from '../../log.ts';
+import { holdToPublished } from './published.ts';
 
 /** One connector as the HTTP layer sees it. */
 export interface ConnectorEndpoint {
@@ -107,13 +101,9 @@ type IdParams = { id: string };
 
 type Resolve = (request: FastifyRequest) => ConnectorEndpoint | undefined;
 
-/** `ecma2host`: the ECMA2Host path, where the pseudo-attributes (-dn-, export_password, …) are served. */
-function registerConnector(
-  app: FastifyInstance,
-  prefix: string,
-  resolve: Resolve,
-  { ecma2host }: { ecma2host: boolean },
-): void {
+function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolve): void {
+  // The ECMA2Host path serves the pseudo-attributes (-dn-, export_password, …) too.
+  const ecma2host = prefix !== '/scim';
   const endpoints = new WeakMap<FastifyRequest, ConnectorEndpoint>();
 
   app.register(
@@ -141,22 +131,7 @@ function registerConnector(
         if (!found) throw notFound(`no resource type ${request.params.id}`);
         return found;
       });
-      // Requests and responses hold to what /Schemas publishes at this path.
-      scope.addHook('preValidation', async (request) => {
-        if (ecmaValuesIn(request.body).length === 0) return;
-        const [pseudo] = ecma2host ? [] : pseudoAttributesIn(request.body);
-        if (pseudo)
-          throw invalidSyntax(
-            `${pseudo} is no attribute at this path; the ECMA2Host pseudo-attributes are served at /ecma2host_<connector>/scim`,
-          );
-        const problem = shapeProblem(request.body, (await of(request).discovery()).directory);
-        if (problem) throw invalidValue(problem);
-      });
-      scope.addHook('preSerialization', async (request, _reply, payload) =>
-        carriesUsers(payload)
-          ? asPublished(payload, (await of(request).discovery()).directory, ecma2host)
-          : payload,
-      );
+      holdToPublished(scope, (request) => of(request).discovery(), ecma2host);
       const published = async (request: FastifyRequest) =>
         schemas(await of(request).discovery(), { ecma2host });
       scope.get('/Schemas', async (request) => {
@@ -329,20 +304,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
     reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
   );
 
-  registerConnector(
-    app,
-    '/:tenant/scim',
-    (request) => {
-      const tenant = String((request.params as { tenant?: string }).tenant ?? '');
-      return options.connectors().find((c) => `ecma2host_${c.name}`.toLowerCase() === tenant.toLowerCase());
-    },
-    { ecma2host: true },
-  );
-  registerConnector(
-    app,
-    '/scim',
-    () => (options.connectors().length === 1 ? options.connectors()[0] : undefined),
-    { ecma2host: false },
+  registerConnector(app, '/:tenant/scim', (request) => {
+    const tenant = String((request.params as { tenant?: string }).tenant ?? '');
+    return options.connectors().find((c) => `ecma2host_${c.name}`.toLowerCase() === tenant.toLowerCase());
+  });
+  registerConnector(app, '/scim', () =>
+    options.connectors().length === 1 ? options.connectors()[0] : undefined,
   );
   return app;
 }
