@@ -347,6 +347,19 @@ describe('discovery tells the truth: every published claim holds against the lis
       else expect(after[attribute.name], attribute.name).toBeUndefined();
     }
 
+    for (const attribute of ecma.filter((a) => a.mutability === 'immutable')) {
+      const before = (await listener.scim('GET', `${base}/Users/${id}`)).body[ECMA][attribute.name];
+      const response = await listener.scim('PATCH', `${base}/Users/${id}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [
+          { op: 'replace', path: `${ECMA}:${attribute.name}`, value: `uid=moved,${slapd.baseDN}` },
+        ],
+      });
+      const after = (await listener.scim('GET', `${base}/Users/${id}`)).body[ECMA][attribute.name];
+      // RFC 7644 §3.5.2: refused, or left as it was.
+      if (response.status !== 400) expect(after, `PATCH immutable ${attribute.name}`).toEqual(before);
+    }
+
     // /scim publishes no pseudo-attributes: it neither returns nor accepts them.
     const plain = await listener.scim('GET', `/scim/Users/${id}`);
     for (const name of PSEUDO) expect(plain.body[ECMA][name], name).toBeUndefined();
@@ -412,6 +425,21 @@ describe('discovery tells the truth: every published claim holds against the lis
       const { members, ...rest } = sent;
       expectAsPublished(group, body, rest, `Group ${where}`, ['schemas', 'meta']);
       expect(body.members.map((m: { value: string }) => m.value)).toEqual([member.body.id]);
+    }
+
+    for (const attribute of group.filter((a) => a.uniqueness === 'server' && a.name !== 'id')) {
+      const again = await listener.scim('POST', '/scim/Groups', { schemas: [GROUP], ...sent });
+      expect(again.status, `a second group with this ${attribute.name}`).toBe(409);
+    }
+    for (const attribute of group.filter((a) => a.mutability === 'readWrite' && a.type !== 'complex')) {
+      const value = valueFor(attribute);
+      const patched = await listener.scim('PATCH', `/scim/Groups/${created.body.id}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: attribute.name, value }],
+      });
+      expect(patched.status, `PATCH ${attribute.name}`).toBe(204);
+      const after = await listener.scim('GET', `/scim/Groups/${created.body.id}`);
+      if (attribute.returned !== 'never') expect(after.body[attribute.name], attribute.name).toEqual(value);
     }
   });
 });

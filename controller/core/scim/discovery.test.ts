@@ -111,7 +111,9 @@ const CONNECTOR: ConnectorSchema = {
     [useKey(ENTERPRISE, 'manager'), use(true, ['value', '$ref'])],
   ]),
   groups: new Map([[useKey(undefined, 'displayName'), use(true, ['value'])]]),
-  directory: directoryAttributes(['cn', 'uidNumber', 'userPassword', 'mail'], SUBSCHEMA, ['MAIL']),
+  directory: directoryAttributes(['cn', 'uidNumber', 'userPassword', 'mail', 'objectClass'], SUBSCHEMA, [
+    'MAIL',
+  ]),
 };
 
 type Attribute = Record<string, unknown> & { name: string; subAttributes?: Attribute[] };
@@ -202,14 +204,15 @@ describe('schemas', () => {
     expect(named(ecma, 'cn')).toMatchObject({ type: 'string', multiValued: false });
     expect(named(ecma, 'userPassword')).toMatchObject({ mutability: 'writeOnly', returned: 'never' });
     expect(named(ecma, 'mail')).toMatchObject({ uniqueness: 'server' });
-    expect(named(ecma, 'cn')).toMatchObject({ uniqueness: 'none' });
+    expect(named(ecma, 'cn')).toMatchObject({ uniqueness: 'none', mutability: 'readWrite' });
+    expect(named(ecma, 'objectClass')).toMatchObject({ mutability: 'immutable', multiValued: true });
   });
 
   it('names every attribute by RFC 7643 ATTRNAME at /scim, with the ECMA2Host pseudo-attributes left out', () => {
     for (const schema of all)
       for (const attribute of everyAttribute(schema['attributes'] as Attribute[]))
         if (attribute.name !== '$ref') expect(attribute.name).toMatch(ATTRNAME);
-    expect(ecma.map((a) => a.name)).toEqual(['cn', 'uidNumber', 'userPassword', 'mail']);
+    expect(ecma.map((a) => a.name)).toEqual(['cn', 'uidNumber', 'userPassword', 'mail', 'objectClass']);
   });
 
   it('publishes the ECMA2Host pseudo-attributes on the ECMA2Host path', () => {
@@ -218,6 +221,7 @@ describe('schemas', () => {
       'uidNumber',
       'userPassword',
       'mail',
+      'objectClass',
       '-dn-',
       '_distinguishedName',
       'export_password',

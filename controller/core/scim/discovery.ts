@@ -269,6 +269,8 @@ function directoryAttributeSchema(connector: ConnectorSchema, pseudo: boolean): 
           multiValued: a.multiValued,
           caseExact: a.caseExact,
           uniqueness: a.unique ? 'server' : 'none',
+          // An entry's object classes are set when it is created; a later value is not written.
+          mutability: a.name.toLowerCase() === 'objectclass' ? 'immutable' : 'readWrite',
         }),
   );
   if (!pseudo) return out;
@@ -276,7 +278,7 @@ function directoryAttributeSchema(connector: ConnectorSchema, pseudo: boolean): 
     ...out,
     // Honoured on create (the entry's DN); a later change is ignored.
     described('-dn-', { mutability: 'immutable' }),
-    // Accepted and ignored, as ECMA2Host's own export does.
+    // Accepted and ignored: the entry's DN comes from -dn- or the mapping.
     described('_distinguishedName', { mutability: 'readOnly', returned: 'never' }),
     described('export_password', { caseExact: true, mutability: 'writeOnly', returned: 'never' }),
   ];
