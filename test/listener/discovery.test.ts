@@ -280,6 +280,14 @@ describe('discovery tells the truth: every published claim holds against the lis
       expectAsPublished(enterprise, body[ENTERPRISE], sentEnterprise, `${where} enterprise`);
     }
 
+    // returned always: even when attributes or excludedAttributes leave it out (RFC 7644 §3.9).
+    for (const attribute of core.filter((a) => a.returned === 'always')) {
+      for (const query of ['attributes=displayName', `excludedAttributes=${attribute.name}`]) {
+        const projected = await listener.scim('GET', `/scim/Users/${id}?${query}`);
+        expect(projected.body[attribute.name], `${attribute.name} with ${query}`).toBeDefined();
+      }
+    }
+
     for (const [urn, attributes] of [
       [undefined, core],
       [ENTERPRISE, enterprise],

@@ -235,7 +235,7 @@ function manager(own: Characteristics, use: AttributeUse): Json {
 function groupAttributes(uses: AttributeUses): Json[] {
   const out: Json[] = [ID];
   const externalId = uses.get(useKey(undefined, 'externalId'));
-  if (externalId) out.push(described('externalId', { ...fromUse(externalId), caseExact: true }));
+  if (externalId) out.push(described('externalId', fromUse(externalId)));
   out.push(
     described('displayName', { ...fromUse(uses.get(useKey(undefined, 'displayName'))), required: true }),
   );
