@@ -7,7 +7,7 @@ import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
 import { readSubschema, type Subschema } from '../adapters/ldap/subschema.ts';
 import { mustAttributes } from '../core/ldap/schema.ts';
 import { attributeUses } from '../core/mapping/uses.ts';
-import { type ConnectorSchema, directoryAttributes } from '../core/scim/discovery.ts';
+import { type ConnectorSchema, caseExactAttributes, directoryAttributes } from '../core/scim/discovery.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectorConfig } from './config.ts';
 import { systemContext } from './context.ts';
@@ -91,11 +91,14 @@ function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runt
       groups,
       discovery: () => {
         const described = (schema: Subschema): ConnectorSchema => ({
-          users: attributeUses(config.set, mustAttributes(config.set.objectClasses, schema.objectClasses)),
-          groups: attributeUses(
-            config.groups,
-            mustAttributes(config.groups.objectClasses, schema.objectClasses),
-          ),
+          users: attributeUses(config.set, {
+            must: mustAttributes(config.set.objectClasses, schema.objectClasses),
+            caseExact: caseExactAttributes(schema.attributeTypes),
+          }),
+          groups: attributeUses(config.groups, {
+            must: mustAttributes(config.groups.objectClasses, schema.objectClasses),
+            caseExact: caseExactAttributes(schema.attributeTypes),
+          }),
           directory: directoryAttributes(
             config.set.connector.spec.user.attributes,
             schema.attributeTypes,

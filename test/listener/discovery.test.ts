@@ -18,6 +18,7 @@ const MAPPINGS = `${contosoMappings()}  - {target: givenName, source: name.given
   - {target: employeeNumber, source: externalId}
   - {target: departmentNumber, source: department}
   - {target: description, expression: 'Join(" ", "nick", [nickName])'}
+  - {target: labeledURI, source: profileUrl}
 `;
 const ATTRIBUTES = [
   'cn',
@@ -97,6 +98,29 @@ function expectShape(attribute: Attribute, value: unknown, where: string): void 
       expect(typeof element, `${where}: ${attribute.name} is ${attribute.type}`).toBe(type);
       if (attribute.type === 'integer') expect(Number.isInteger(element)).toBe(true);
     }
+  }
+}
+
+/** Whether a filter on the attribute, with the value in other case, finds the user: exactly when not caseExact. */
+async function expectCaseClaims(
+  listener: TestListener,
+  base: string,
+  attributes: readonly Attribute[],
+  urn: string | undefined,
+  sent: Json,
+): Promise<void> {
+  const checked = attributes.filter(
+    (a) => a.type === 'string' && a.returned !== 'never' && typeof lookup(sent, a.name) === 'string',
+  );
+  expect(checked.length).toBeGreaterThan(0);
+  for (const attribute of checked) {
+    const path = urn ? `${urn}:${attribute.name}` : attribute.name;
+    const filter = `${path} eq "${String(lookup(sent, attribute.name)).toUpperCase()}"`;
+    const { status, body } = await listener.scim('GET', `${base}/Users?filter=${encodeURIComponent(filter)}`);
+    expect(status, filter).toBe(200);
+    expect(body.totalResults, `${filter}: caseExact ${attribute.caseExact}`).toBe(
+      attribute.caseExact ? 0 : 1,
+    );
   }
 }
 
@@ -280,6 +304,9 @@ describe('discovery tells the truth: every published claim holds against the lis
       expectAsPublished(enterprise, body[ENTERPRISE], sentEnterprise, `${where} enterprise`);
     }
 
+    await expectCaseClaims(listener, '/scim', core, undefined, sent);
+    expect(core.find((a) => a.name === 'profileUrl')?.caseExact).toBe(true);
+
     // returned always: even when attributes or excludedAttributes leave it out (RFC 7644 §3.9).
     for (const attribute of core.filter((a) => a.returned === 'always')) {
       for (const query of ['attributes=displayName', `excludedAttributes=${attribute.name}`]) {
@@ -334,6 +361,13 @@ describe('discovery tells the truth: every published claim holds against the lis
     const read = await listener.scim('GET', `${base}/Users/${id}`);
     expectAsPublished(ecma, created.body[ECMA], sent, 'POST');
     expectAsPublished(ecma, read.body[ECMA], sent, 'GET');
+    await expectCaseClaims(
+      listener,
+      base,
+      ecma.filter((a) => !PSEUDO.includes(a.name)),
+      ECMA,
+      sent,
+    );
 
     // Entra sends numbers as strings too.
     const patched = await listener.scim('PATCH', `${base}/Users/${id}`, {

@@ -57,7 +57,9 @@ describe('attributeUses', () => {
   });
 
   it('requires the one direct source of an attribute the directory requires, not a computed one', () => {
-    const required = attributeUses(contosoSet(), new Set(['cn', 'sn', 'uid', 'uidnumber', 'objectclass']));
+    const required = attributeUses(contosoSet(), {
+      must: new Set(['cn', 'sn', 'uid', 'uidnumber', 'objectclass']),
+    });
     expect(required.get(':displayname')).toMatchObject({ required: true });
     expect(required.get(':name')).toMatchObject({
       required: true,
@@ -65,6 +67,12 @@ describe('attributeUses', () => {
     });
     expect(required.get(':username')).toMatchObject({ required: false });
     expect(uses.get(':displayname')).toMatchObject({ required: false });
+  });
+
+  it('compares as the directory attribute a direct mapping stores it in', () => {
+    const rules = { caseExact: new Set(['sn']) };
+    expect(attributeUses(contosoSet(), rules).get(':name')).toMatchObject({ caseExact: true });
+    expect(attributeUses(contosoSet(), rules).get(':displayname')).toMatchObject({ caseExact: false });
   });
 
   it('has no password without userPassword among the connector attributes', () => {

@@ -11,6 +11,15 @@ interface Building {
   canonicalValues: Map<string, string[]>;
   required: boolean;
   requiredSubAttributes: Set<string>;
+  caseExact: boolean;
+}
+
+/** What the directory's subschema says about the entries of a mapping set (names in lower case). */
+export interface DirectoryRules {
+  /** Attributes the entries' object classes require (MUST). */
+  must?: ReadonlySet<string>;
+  /** Attributes whose equality rule compares case-sensitively. */
+  caseExact?: ReadonlySet<string>;
 }
 
 function reads(mapping: CompiledMapping): string[] {
@@ -21,11 +30,10 @@ function reads(mapping: CompiledMapping): string[] {
 
 /**
  * How a mapping set uses each SCIM attribute, for discovery: a direct mapping gives its source back (toScim),
- * any mapping stores what it reads; the password is stored when the connector writes userPassword. `must`:
- * the attributes the directory requires of the set's entries (lower case); a SCIM attribute that is the one
- * direct source of one of them is required.
+ * any mapping stores what it reads; the password is stored when the connector writes userPassword. A SCIM
+ * attribute that is the one direct source of an attribute the directory requires is required.
  */
-export function attributeUses(set: MappingSet, must: ReadonlySet<string> = new Set()): AttributeUses {
+export function attributeUses(set: MappingSet, directory: DirectoryRules = {}): AttributeUses {
   const uses = new Map<string, Building>();
   const note = (reference: string, mapping: CompiledMapping | undefined, returned: boolean) => {
     const path = scimPath(reference);
@@ -39,8 +47,11 @@ export function attributeUses(set: MappingSet, must: ReadonlySet<string> = new S
       canonicalValues: new Map(),
       required: false,
       requiredSubAttributes: new Set(),
+      caseExact: false,
     };
     use.returned ||= returned;
+    // Filters on it are the directory's comparisons of the attribute it is stored in.
+    if (returned && mapping && directory.caseExact?.has(mapping.target.toLowerCase())) use.caseExact = true;
     if (returned && mapping?.apply === 'Always') use.onCreateOnly = false;
     if (mapping?.match !== undefined) use.unique = true;
     if (path.sub) use.subAttributes.add(path.sub.toLowerCase());
@@ -60,7 +71,7 @@ export function attributeUses(set: MappingSet, must: ReadonlySet<string> = new S
     for (const reference of reads(mapping)) note(reference, mapping, givesBack && mapping !== set.dn);
   }
   if (set.exposed.some((a) => a.toLowerCase() === 'userpassword')) note('password', undefined, false);
-  for (const target of must) {
+  for (const target of directory.must ?? []) {
     const producing = set.attributes.filter((m) => m.target.toLowerCase() === target);
     const only = producing.length === 1 ? producing[0] : undefined;
     const path = only?.kind === 'source' ? scimPath(only.source) : null;

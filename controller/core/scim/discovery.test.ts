@@ -90,6 +90,7 @@ const use = (returned: boolean, subs: string[] = [], more: Partial<AttributeUse>
   canonicalValues: new Map(),
   required: false,
   requiredSubAttributes: new Set(),
+  caseExact: false,
   ...more,
 });
 

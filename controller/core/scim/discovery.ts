@@ -81,6 +81,8 @@ export interface AttributeUse {
   required: boolean;
   /** Sub-attributes that are such a source (lower case). */
   requiredSubAttributes: ReadonlySet<string>;
+  /** The directory attribute a direct mapping stores it in compares case-sensitively. */
+  caseExact: boolean;
   /** Values of a sub-attribute that value paths select (`emails[type eq "work"]`: type, work); others are dropped. */
   canonicalValues: ReadonlyMap<string, readonly string[]>;
 }
@@ -146,6 +148,7 @@ function fromUse(use: AttributeUse | undefined): Characteristics {
   if (!use?.returned) return { mutability: 'writeOnly', returned: 'never', required: use?.required ?? false };
   return {
     required: use.required,
+    caseExact: use.caseExact,
     mutability: use.onCreateOnly ? 'immutable' : 'readWrite',
     returned: 'default',
     uniqueness: use.unique ? 'server' : 'none',
@@ -316,6 +319,16 @@ export function schemas(connector: ConnectorSchema, options: { ecma2host: boolea
 }
 
 const INTEGER_SYNTAX = '1.3.6.1.4.1.1466.115.121.1.27';
+const comparesCase = (equality: string | undefined) => /^(caseExact|octetString)/i.test(equality ?? '');
+
+/** The attribute types (lower-case names) whose equality rule compares case-sensitively. */
+export function caseExactAttributes(attributeTypes: readonly string[]): Set<string> {
+  return new Set(
+    [...attributeTypeFacts(attributeTypes)].flatMap(([name, fact]) =>
+      comparesCase(fact.equality) ? [name] : [],
+    ),
+  );
+}
 // Microsoft's OpenLDAP tutorial has administrators treat these as single-valued, whatever the schema allows.
 const TREATED_AS_SINGLE = new Set(['cn', 'sn', 'mail', 'uid', 'userpassword']);
 
@@ -338,7 +351,7 @@ export function directoryAttributes(
       ...(matched.has(name.toLowerCase()) ? { unique: true } : {}),
       multiValued: !TREATED_AS_SINGLE.has(name.toLowerCase()) && !(fact?.singleValue ?? false),
       type: fact?.syntax === INTEGER_SYNTAX ? 'integer' : 'string',
-      caseExact: /^(caseExact|octetString)/i.test(fact?.equality ?? ''),
+      caseExact: comparesCase(fact?.equality),
     };
   });
 }
