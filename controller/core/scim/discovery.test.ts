@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type AttributeUse,
   type ConnectorSchema,
+  caseExactAttributes,
   directoryAttributes,
   schemas,
   serviceProviderConfig,
@@ -79,6 +80,12 @@ describe('directoryAttributes', () => {
     },
   ])('$name: $why', ({ name, type, multiValued, caseExact }) => {
     expect(byName.get(name)).toEqual({ name, type, multiValued, caseExact });
+  });
+});
+
+describe('caseExactAttributes', () => {
+  it('lists, under every alias, the attributes whose equality rule compares case-sensitively', () => {
+    expect([...caseExactAttributes(SUBSCHEMA)].sort()).toEqual(['homedirectory', 'userpassword']);
   });
 });
 
