@@ -101,6 +101,25 @@ function expectShape(attribute: Attribute, value: unknown, where: string): void 
   }
 }
 
+/** Every extension a resource type offers is a published schema with attributes, and every schema is offered. */
+async function expectExtensionsPublished(listener: TestListener): Promise<string[]> {
+  const types = (await listener.scim('GET', '/scim/ResourceTypes')).body.Resources;
+  const all = (await listener.scim('GET', '/scim/Schemas')).body.Resources as {
+    id: string;
+    attributes: [];
+  }[];
+  const offered = types.flatMap((t: { schema: string; schemaExtensions?: { schema: string }[] }) => [
+    t.schema,
+    ...(t.schemaExtensions ?? []).map((e) => e.schema),
+  ]);
+  for (const id of offered) {
+    const schema = all.find((s) => s.id === id);
+    expect(schema?.attributes.length, `${id} is published with attributes`).toBeGreaterThan(0);
+  }
+  expect(all.map((s) => s.id).sort()).toEqual([...offered].sort());
+  return offered;
+}
+
 /** Whether a filter on the attribute, with the value in other case, finds the user: exactly when not caseExact. */
 async function expectCaseClaims(
   listener: TestListener,
@@ -190,6 +209,7 @@ describe('discovery tells the truth: every published claim holds against the lis
     const { body } = await listener.scim('GET', '/scim/ResourceTypes');
     expect(body.Resources.map((r: { id: string }) => r.id)).toEqual(['User', 'Group']);
     expect(body.totalResults).toBe(body.Resources.length);
+    expect(await expectExtensionsPublished(listener)).toContain(ENTERPRISE);
   });
 
   it('names every attribute at /scim by the ATTRNAME grammar; the pseudo-attributes are at the ECMA2Host path', () => {
@@ -225,6 +245,8 @@ describe('discovery tells the truth: every published claim holds against the lis
       expect(spc.body.changePassword.supported).toBe(false);
       const user = (await without.scim('GET', `/scim/Schemas/${USER}`)).body.attributes;
       expect(user.map((a: Attribute) => a.name)).not.toContain('password');
+      // No mapping reads an enterprise attribute: the extension is not offered.
+      expect(await expectExtensionsPublished(without)).not.toContain(ENTERPRISE);
     } finally {
       await without.close();
     }

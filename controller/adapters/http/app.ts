@@ -125,9 +125,13 @@ function registerConnector(app: FastifyInstance, prefix: string, resolve: Resolv
       scope.get('/ServiceProviderConfig', spc);
       // Microsoft's SCIM reference collection asks at this non-standard path.
       scope.get('/serviceConfiguration', spc);
-      scope.get('/ResourceTypes', async () => listResponse(resourceTypes(), resourceTypes().length, 1));
+      const types = async (request: FastifyRequest) => resourceTypes(await of(request).discovery());
+      scope.get('/ResourceTypes', async (request) => {
+        const all = await types(request);
+        return listResponse(all, all.length, 1);
+      });
       scope.get<{ Params: IdParams }>('/ResourceTypes/:id', async (request) => {
-        const found = resourceTypes().find((r) => r['id'] === request.params.id);
+        const found = (await types(request)).find((r) => r['id'] === request.params.id);
         if (!found) throw notFound(`no resource type ${request.params.id}`);
         return found;
       });

@@ -4,6 +4,7 @@ import {
   type ConnectorSchema,
   caseExactAttributes,
   directoryAttributes,
+  resourceTypes,
   schemas,
   serviceProviderConfig,
   useKey,
@@ -146,6 +147,19 @@ describe('serviceProviderConfig', () => {
     expect(serviceProviderConfig(CONNECTOR)['changePassword']).toEqual({ supported: true });
     const users = new Map([...CONNECTOR.users].filter(([key]) => key !== useKey(undefined, 'password')));
     expect(serviceProviderConfig({ ...CONNECTOR, users })['changePassword']).toEqual({ supported: false });
+  });
+});
+
+describe('resourceTypes', () => {
+  it('offers the enterprise extension only when mappings read an enterprise attribute', () => {
+    const extensions = (connector: ConnectorSchema) =>
+      (resourceTypes(connector)[0]?.['schemaExtensions'] as { schema: string }[]).map((e) => e.schema);
+    expect(extensions(CONNECTOR)).toEqual([ENTERPRISE, ECMA]);
+    const users = new Map([...CONNECTOR.users].filter(([key]) => !key.startsWith(ENTERPRISE.toLowerCase())));
+    expect(extensions({ ...CONNECTOR, users })).toEqual([ECMA]);
+    expect(schemas({ ...CONNECTOR, users }, { ecma2host: false }).map((s) => s['id'])).not.toContain(
+      ENTERPRISE,
+    );
   });
 });
 

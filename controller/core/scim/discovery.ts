@@ -37,7 +37,13 @@ export function serviceProviderConfig(connector: ConnectorSchema): Json {
   };
 }
 
-export function resourceTypes(): Json[] {
+/** Whether the connector's mappings read any enterprise attribute: otherwise the extension is not offered. */
+function usesEnterprise(connector: ConnectorSchema): boolean {
+  const prefix = `${ENTERPRISE_USER_SCHEMA.toLowerCase()}:`;
+  return [...connector.users.keys()].some((key) => key.startsWith(prefix));
+}
+
+export function resourceTypes(connector: ConnectorSchema): Json[] {
   return [
     {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
@@ -47,7 +53,7 @@ export function resourceTypes(): Json[] {
       description: 'User accounts, written to the directory as POSIX accounts',
       schema: USER_SCHEMA,
       schemaExtensions: [
-        { schema: ENTERPRISE_USER_SCHEMA, required: false },
+        ...(usesEnterprise(connector) ? [{ schema: ENTERPRISE_USER_SCHEMA, required: false }] : []),
         { schema: ECMA2HOST_USER_SCHEMA, required: false },
       ],
       meta: { resourceType: 'ResourceType' },
@@ -303,12 +309,16 @@ export function schemas(connector: ConnectorSchema, options: { ecma2host: boolea
   return [
     schema(USER_SCHEMA, 'User', 'User Account', userAttributes(connector.users, undefined, USER_ATTRIBUTES)),
     schema(GROUP_SCHEMA, 'Group', 'Group', groupAttributes(connector.groups)),
-    schema(
-      ENTERPRISE_USER_SCHEMA,
-      'EnterpriseUser',
-      'Enterprise User',
-      userAttributes(connector.users, ENTERPRISE_USER_SCHEMA, ENTERPRISE_USER_ATTRIBUTES),
-    ),
+    ...(usesEnterprise(connector)
+      ? [
+          schema(
+            ENTERPRISE_USER_SCHEMA,
+            'EnterpriseUser',
+            'Enterprise User',
+            userAttributes(connector.users, ENTERPRISE_USER_SCHEMA, ENTERPRISE_USER_ATTRIBUTES),
+          ),
+        ]
+      : []),
     schema(
       ECMA2HOST_USER_SCHEMA,
       'ECMA2HostUser',
