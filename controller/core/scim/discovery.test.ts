@@ -153,7 +153,7 @@ describe('serviceProviderConfig', () => {
 describe('resourceTypes', () => {
   it('offers the enterprise extension only when mappings read an enterprise attribute', () => {
     const extensions = (connector: ConnectorSchema) =>
-      (resourceTypes(connector)[0]?.['schemaExtensions'] as { schema: string }[]).map((e) => e.schema);
+      ((resourceTypes(connector)[0] ?? {})['schemaExtensions'] as { schema: string }[]).map((e) => e.schema);
     expect(extensions(CONNECTOR)).toEqual([ENTERPRISE, ECMA]);
     const users = new Map([...CONNECTOR.users].filter(([key]) => !key.startsWith(ENTERPRISE.toLowerCase())));
     expect(extensions({ ...CONNECTOR, users })).toEqual([ECMA]);
