@@ -411,6 +411,16 @@ describe('discovery tells the truth: every published claim holds against the lis
       else expect(after[attribute.name], attribute.name).toBeUndefined();
     }
 
+    // The whole extension at once: its schema as the path, its attributes as the value.
+    const writable = ecma.filter((a) => a.mutability === 'readWrite');
+    const whole = Object.fromEntries(writable.map((a) => [a.name, valueFor(a)]));
+    const replaced = await listener.scim('PATCH', `${base}/Users/${id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'add', path: ECMA, value: whole }],
+    });
+    expect(replaced.status).toBe(204);
+    expectAsPublished(ecma, (await listener.scim('GET', `${base}/Users/${id}`)).body[ECMA], whole, 'whole');
+
     for (const attribute of ecma.filter((a) => a.mutability === 'immutable')) {
       const before = (await listener.scim('GET', `${base}/Users/${id}`)).body[ECMA][attribute.name];
       const response = await listener.scim('PATCH', `${base}/Users/${id}`, {
