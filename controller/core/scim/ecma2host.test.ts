@@ -81,6 +81,11 @@ describe('asPublished', () => {
       expected: { cn: 'A', givenName: ['Britta'] },
     },
     {
+      why: 'an integer a JSON number cannot hold exactly stays a string',
+      extension: { uidNumber: '123456789012345678901' },
+      expected: { uidNumber: '123456789012345678901' },
+    },
+    {
       why: 'attribute names match in any case',
       extension: { UIDNUMBER: '7' },
       expected: { UIDNUMBER: 7 },

@@ -58,6 +58,9 @@ export function pseudoAttributesIn(body: unknown): string[] {
   return [...found];
 }
 
+// An INTEGER value as the directory returns it: optional sign, digits (RFC 4517 §3.3.16).
+const INTEGER = /^-?\d+$/;
+
 const isInteger = (value: unknown) =>
   (typeof value === 'number' && Number.isInteger(value)) ||
   (typeof value === 'string' && INTEGER.test(value));
@@ -80,13 +83,13 @@ export function shapeProblem(body: unknown, directory: readonly DirectoryAttribu
   return undefined;
 }
 
-// An INTEGER value as the directory returns it: optional sign, digits (RFC 4517 §3.3.16).
-const INTEGER = /^-?\d+$/;
-
 function shaped(values: unknown[], attribute: DirectoryAttribute): unknown {
   const typed =
     attribute.type === 'integer'
-      ? values.map((v) => (typeof v === 'string' && INTEGER.test(v) ? Number(v) : v))
+      ? // Beyond 2^53 a JSON number loses digits: such a value stays the directory's string.
+        values.map((v) =>
+          typeof v === 'string' && INTEGER.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : v,
+        )
       : values;
   return attribute.multiValued ? typed : typed[0];
 }
