@@ -2,7 +2,7 @@ import type { Directory } from '../adapters/ldap/directory.ts';
 import { readSubschema } from '../adapters/ldap/subschema.ts';
 import { parseDn } from '../core/ldap/dn.ts';
 import { type LdapEntry, valuesOf } from '../core/ldap/entry.ts';
-import { requiredAttributes } from '../core/ldap/schema.ts';
+import { mustAttributes } from '../core/ldap/schema.ts';
 
 /**
  * What the directory requires of an entry (lower case): the MUSTs of its object classes, from the subschema read
@@ -19,7 +19,7 @@ export function directoryRequirements(directory: Directory): (entry: LdapEntry) 
         return [];
       },
     );
-    const required = requiredAttributes(valuesOf(entry.attributes, 'objectClass'), await objectClasses);
+    const required = mustAttributes(valuesOf(entry.attributes, 'objectClass'), await objectClasses);
     for (const ava of parseDn(entry.dn)[0] ?? []) required.add(ava.type.toLowerCase());
     return required;
   };

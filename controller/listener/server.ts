@@ -5,8 +5,10 @@ import { buildApp, type ConnectorEndpoint } from '../adapters/http/app.ts';
 import { type MetricsServer, serveMetrics } from '../adapters/http/metrics-server.ts';
 import { createAllocator } from '../adapters/ldap/allocator.ts';
 import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
-import { readSubschema } from '../adapters/ldap/subschema.ts';
-import { directoryAttributes } from '../core/scim/discovery.ts';
+import { readSubschema, type Subschema } from '../adapters/ldap/subschema.ts';
+import { mustAttributes } from '../core/ldap/schema.ts';
+import { attributeUses } from '../core/mapping/uses.ts';
+import { type ConnectorSchema, caseExactAttributes, directoryAttributes } from '../core/scim/discovery.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectorConfig } from './config.ts';
 import { systemContext } from './context.ts';
@@ -88,18 +90,34 @@ function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runt
       onEvent: counted(metrics.userEvent(config.name)),
       memberships: groups.userChanged,
     });
-    let attributes: Promise<ReturnType<typeof directoryAttributes>> | undefined;
+    let discovery: Promise<ConnectorSchema> | undefined;
     return {
       name: config.name,
       token: config.token,
       users,
       groups,
-      directoryAttributes: () => {
-        attributes ??= readSubschema(directory).then(
-          (schema) => directoryAttributes(config.set.connector.spec.user.attributes, schema.attributeTypes),
-          () => directoryAttributes(config.set.connector.spec.user.attributes, []),
-        );
-        return attributes;
+      discovery: () => {
+        const described = (schema: Subschema): ConnectorSchema => ({
+          users: attributeUses(config.set, {
+            must: mustAttributes(config.set.objectClasses, schema.objectClasses),
+            caseExact: caseExactAttributes(schema.attributeTypes),
+          }),
+          groups: attributeUses(config.groups, {
+            must: mustAttributes(config.groups.objectClasses, schema.objectClasses),
+            caseExact: caseExactAttributes(schema.attributeTypes),
+          }),
+          directory: directoryAttributes(
+            config.set.connector.spec.user.attributes,
+            schema.attributeTypes,
+            config.set.matching.map((m) => m.target),
+          ),
+        });
+        discovery ??= readSubschema(directory).then(described, () => {
+          // Read again next time: the directory may be back, and its subschema decides the shapes.
+          discovery = undefined;
+          return described({ objectClasses: [], attributeTypes: [] });
+        });
+        return discovery;
       },
     };
   });

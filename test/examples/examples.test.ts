@@ -158,7 +158,7 @@ describe('the examples, served by a listener on a real directory', () => {
     // Entra reads it back through the same extension.
     const read = await listener.scim('GET', `/ecma2host_openldap/scim/Users/${created.body.id}`);
     expect(read.body['urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User']).toMatchObject({
-      uidNumber: '10042',
+      uidNumber: 10042,
     });
   });
 });

@@ -73,7 +73,7 @@ describe('listener writes: renames, full replace, ECMA2Host values, reload', () 
     expect(await byUid('dave')).toMatchObject({
       cn: 'David',
       sn: 'New',
-      uidNumber: created.body[ECMA].uidNumber,
+      uidNumber: String(created.body[ECMA].uidNumber),
     });
     // Without displayName, cn (required by inetOrgPerson) would go: refused whole, nothing half-written.
     const refused = await listener.scim('PUT', `/ecma2host_ldap/scim/Users/${created.body.id}`, {
@@ -151,7 +151,7 @@ describe('listener writes: renames, full replace, ECMA2Host values, reload', () 
     expect(entry).toMatchObject({ loginShell: '/bin/zsh', gidNumber: '20001' });
     expect(created.body[ECMA]).toMatchObject({
       loginShell: '/bin/zsh',
-      gidNumber: '20001',
+      gidNumber: 20001,
       '-dn-': 'uid=erin,ou=people,dc=example,dc=org',
     });
     const bind = new Client({ url: slapd.ldapUrl });

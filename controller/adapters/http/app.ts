@@ -7,7 +7,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import {
-  type DirectoryAttribute,
+  type ConnectorSchema,
   resourceTypes,
   schemas,
   serviceProviderConfig,
@@ -20,6 +20,7 @@ import type { GroupService } from '../../listener/groups.ts';
 import type { UserService } from '../../listener/users.ts';
 import type { Logger } from '../../log.ts';
 import { listGroups, listUsers, searchAll } from './lists.ts';
+import { holdToPublished } from './published.ts';
 
 /** One connector as the HTTP layer sees it. */
 export interface ConnectorEndpoint {
@@ -28,8 +29,8 @@ export interface ConnectorEndpoint {
   token: string;
   users: UserService;
   groups: GroupService;
-  /** Attributes exposed under the ECMA2Host extension, read from the directory's subschema. */
-  directoryAttributes: () => Promise<DirectoryAttribute[]>;
+  /** What /Schemas describes: the mappings' use of SCIM attributes, the directory's subschema. */
+  discovery: () => Promise<ConnectorSchema>;
 }
 
 export interface AppOptions {
@@ -126,6 +127,8 @@ function registerConnector(
   resolve: Resolve,
   unknown: (request: FastifyRequest) => ScimError,
 ): void {
+  // The ECMA2Host path serves the pseudo-attributes (-dn-, export_password, …) too.
+  const ecma2host = prefix !== '/scim';
   const endpoints = new WeakMap<FastifyRequest, ConnectorEndpoint>();
 
   app.register(
@@ -150,13 +153,17 @@ function registerConnector(
       const group = (request: FastifyRequest, r: Record<string, unknown>) =>
         withLocation(r, root(request), 'Groups');
 
-      const spc = async () => serviceProviderConfig();
+      const spc = async (request: FastifyRequest) => serviceProviderConfig(await of(request).discovery());
       scope.get('/ServiceProviderConfig', spc);
       // Microsoft's SCIM reference collection asks at this non-standard path.
       scope.get('/serviceConfiguration', spc);
-      scope.get('/ResourceTypes', async () => listResponse(resourceTypes(), 1, 1));
+      const types = async (request: FastifyRequest) => resourceTypes(await of(request).discovery());
+      scope.get('/ResourceTypes', async (request) => {
+        const all = await types(request);
+        return listResponse(all, all.length, 1);
+      });
       scope.get<{ Params: IdParams }>('/ResourceTypes/:id', async (request) => {
-        const found = resourceTypes().find((r) => r['id'] === request.params.id);
+        const found = (await types(request)).find((r) => r['id'] === request.params.id);
         if (!found) throw notFound(`no resource type ${request.params.id}`);
         return found;
       });
@@ -169,14 +176,15 @@ function registerConnector(
         '/Schemas/:id',
       ])
         readOnly(scope, url);
+      holdToPublished(scope, (request) => of(request).discovery(), ecma2host);
+      const published = async (request: FastifyRequest) =>
+        schemas(await of(request).discovery(), { ecma2host });
       scope.get('/Schemas', async (request) => {
-        const all = schemas(await of(request).directoryAttributes());
+        const all = await published(request);
         return listResponse(all, all.length, 1);
       });
       scope.get<{ Params: IdParams }>('/Schemas/:id', async (request) => {
-        const found = schemas(await of(request).directoryAttributes()).find(
-          (s) => s['id'] === request.params.id,
-        );
+        const found = (await published(request)).find((s) => s['id'] === request.params.id);
         if (!found) throw notFound(`no schema ${request.params.id}`);
         return found;
       });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definitionNames, missingFromSchema, requiredAttributes } from './schema.ts';
+import { attributeTypeFacts, definitionNames, missingFromSchema, mustAttributes } from './schema.ts';
 
 describe('definitionNames', () => {
   it.each([
@@ -32,26 +32,47 @@ describe('missingFromSchema', () => {
   });
 });
 
-describe('requiredAttributes', () => {
-  // As OpenLDAP's core, cosine, inetorgperson and nis schemas define them.
-  const objectClasses = [
-    "( 2.5.6.0 NAME 'top' ABSTRACT MUST objectClass )",
-    "( 2.5.6.6 NAME 'person' DESC 'RFC2256: a person' SUP top STRUCTURAL MUST ( sn $ cn ) MAY ( userPassword $ telephoneNumber ) )",
-    "( 2.5.6.7 NAME 'organizationalPerson' SUP person STRUCTURAL MAY ( title $ ou ) )",
-    "( 2.16.840.1.113730.3.2.2 NAME 'inetOrgPerson' SUP organizationalPerson STRUCTURAL MAY ( mail $ uid ) )",
-    "( 1.3.6.1.1.1.2.0 NAME 'posixAccount' SUP top AUXILIARY MUST ( cn $ uid $ uidNumber $ gidNumber $ homeDirectory ) MAY loginShell )",
-    "( 1.3.6.1.1.1.2.1 NAME 'shadowAccount' SUP top AUXILIARY MUST uid MAY shadowExpire )",
-  ];
-
+describe('attributeTypeFacts', () => {
+  const facts = attributeTypeFacts([
+    "( 2.5.4.41 NAME 'name' EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15{32768} )",
+    "( 2.5.4.3 NAME ( 'cn' 'commonName' ) DESC 'RFC4519: common name(s)' SUP name )",
+    "( 1.3.6.1.1.1.1.0 NAME 'uidNumber' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )",
+    "( 9.9 NAME 'loop' SUP loop )",
+  ]);
   it.each([
     {
-      reason: 'inherited through SUP, single and listed MUSTs',
-      classes: ['inetOrgPerson', 'posixAccount', 'shadowAccount'],
-      required: ['cn', 'gidnumber', 'homedirectory', 'objectclass', 'sn', 'uid', 'uidnumber'],
+      name: 'commonName',
+      why: 'inherits syntax and matching rule through SUP, under any alias',
+      expected: { syntax: '1.3.6.1.4.1.1466.115.121.1.15', equality: 'caseIgnoreMatch', singleValue: false },
     },
-    { reason: 'class names in any case', classes: ['PERSON'], required: ['cn', 'objectclass', 'sn'] },
-    { reason: 'nothing for a class the subschema lacks', classes: ['mystery'], required: [] },
-  ])('reads $reason', ({ classes, required }) => {
-    expect([...requiredAttributes(classes, objectClasses)].sort()).toEqual(required);
+    {
+      name: 'uidnumber',
+      why: 'reads SINGLE-VALUE and the syntax, names compared in any case',
+      expected: { syntax: '1.3.6.1.4.1.1466.115.121.1.27', equality: 'integerMatch', singleValue: true },
+    },
+    { name: 'loop', why: 'stops on a SUP cycle', expected: { singleValue: false } },
+  ])('$name: $why', ({ name, expected }) => {
+    expect(facts.get(name.toLowerCase())).toEqual(expected);
+  });
+});
+
+describe('mustAttributes', () => {
+  const objectClasses = [
+    "( 2.5.6.0 NAME 'top' ABSTRACT MUST objectClass )",
+    "( 2.5.6.6 NAME 'person' SUP top STRUCTURAL MUST ( sn $ cn ) MAY ( userPassword $ telephoneNumber ) )",
+    "( 2.5.6.7 NAME 'organizationalPerson' SUP person STRUCTURAL MAY title )",
+    "( 2.16.840.1.113730.3.2.2 NAME 'inetOrgPerson' SUP organizationalPerson STRUCTURAL MAY mail )",
+    "( 1.3.6.1.1.1.2.0 NAME 'posixAccount' SUP top AUXILIARY MUST ( cn $ uid $ uidNumber $ gidNumber $ homeDirectory ) )",
+  ];
+  it('gathers MUST through superclasses, of structural and auxiliary classes, in any case', () => {
+    expect([...mustAttributes(['InetOrgPerson', 'posixAccount', 'unknown'], objectClasses)].sort()).toEqual([
+      'cn',
+      'gidnumber',
+      'homedirectory',
+      'objectclass',
+      'sn',
+      'uid',
+      'uidnumber',
+    ]);
   });
 });

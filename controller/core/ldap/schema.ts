@@ -24,45 +24,74 @@ export function missingFromSchema(
   };
 }
 
-interface ObjectClassDefinition {
-  sup: string[];
-  must: string[];
+/** What an attribute type definition says about its values, with SYNTAX and EQUALITY inherited through SUP. */
+export interface AttributeTypeFacts {
+  syntax?: string;
+  equality?: string;
+  singleValue: boolean;
 }
 
-/** `KEYWORD ( a $ b )` or `KEYWORD a` of an RFC 4512 definition, as names. */
-function oids(definition: string, keyword: 'SUP' | 'MUST'): string[] {
-  const match = new RegExp(`\\b${keyword}\\s+(\\(([^)]*)\\)|([\\w.-]+))`).exec(definition);
-  if (!match) return [];
-  return (match[2] ?? match[3] ?? '')
-    .split('$')
-    .map((n) => n.trim())
-    .filter(Boolean);
+interface Definition {
+  sup?: string;
+  syntax?: string;
+  equality?: string;
+  singleValue: boolean;
 }
 
-/**
- * The attributes an entry of these object classes must hold (MUST, inherited through SUP), lower-case, from the
- * subschema's objectClasses definitions. Classes the subschema does not define add nothing.
- */
-export function requiredAttributes(
-  classes: readonly string[],
-  objectClasses: readonly string[],
-): Set<string> {
-  const byName = new Map<string, ObjectClassDefinition>();
-  for (const definition of objectClasses) {
-    const parsed = { sup: oids(definition, 'SUP'), must: oids(definition, 'MUST') };
-    for (const name of definitionNames(definition)) byName.set(name.toLowerCase(), parsed);
+function parseDefinition(definition: string): Definition {
+  const word = (keyword: string) => new RegExp(`\\b${keyword}\\s+'?([\\w.-]+)`).exec(definition)?.[1];
+  // A SYNTAX may carry a length bound: 1.3.6.1.4.1.1466.115.121.1.15{256}.
+  const syntax = /\bSYNTAX\s+'?([\d.]+)/.exec(definition)?.[1];
+  return {
+    ...(word('SUP') ? { sup: word('SUP') as string } : {}),
+    ...(syntax ? { syntax } : {}),
+    ...(word('EQUALITY') ? { equality: word('EQUALITY') as string } : {}),
+    singleValue: /\bSINGLE-VALUE\b/.test(definition),
+  };
+}
+
+/** The facts of every attribute type in a subschema, by lower-case name (each alias included). */
+export function attributeTypeFacts(attributeTypes: readonly string[]): Map<string, AttributeTypeFacts> {
+  const definitions = new Map<string, Definition>();
+  for (const text of attributeTypes) {
+    const definition = parseDefinition(text);
+    for (const name of definitionNames(text)) definitions.set(name.toLowerCase(), definition);
   }
-  const required = new Set<string>();
+  const resolve = (definition: Definition, depth: number): AttributeTypeFacts => {
+    const parent = definition.sup ? definitions.get(definition.sup.toLowerCase()) : undefined;
+    // SINGLE-VALUE is not inherited (RFC 4512 §4.1.2); syntax and matching rules are.
+    const inherited = parent && depth < 16 ? resolve(parent, depth + 1) : { singleValue: false };
+    const syntax = definition.syntax ?? inherited.syntax;
+    const equality = definition.equality ?? inherited.equality;
+    return {
+      ...(syntax ? { syntax } : {}),
+      ...(equality ? { equality } : {}),
+      singleValue: definition.singleValue,
+    };
+  };
+  return new Map([...definitions].map(([name, definition]) => [name, resolve(definition, 0)]));
+}
+
+function nameList(definition: string, keyword: 'MUST' | 'SUP'): string[] {
+  const match = new RegExp(`\\b${keyword}\\s+(\\(([^)]*)\\)|([\\w.;-]+))`).exec(definition);
+  return match ? ((match[2] ?? match[3] ?? '').match(/[\w.;-]+/g) ?? []).filter((n) => n !== '$') : [];
+}
+
+/** The attributes entries of these object classes must hold (RFC 4512 MUST), superclasses' included, lower case. */
+export function mustAttributes(classes: readonly string[], objectClasses: readonly string[]): Set<string> {
+  const definitions = new Map<string, string>();
+  for (const text of objectClasses)
+    for (const name of definitionNames(text)) definitions.set(name.toLowerCase(), text);
+  const must = new Set<string>();
   const seen = new Set<string>();
-  const pending = classes.map((c) => c.toLowerCase());
-  while (pending.length) {
-    const name = pending.pop() as string;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const definition = byName.get(name);
-    if (!definition) continue;
-    for (const attribute of definition.must) required.add(attribute.toLowerCase());
-    pending.push(...definition.sup.map((s) => s.toLowerCase()));
-  }
-  return required;
+  const visit = (name: string) => {
+    const key = name.toLowerCase();
+    const definition = definitions.get(key);
+    if (seen.has(key) || !definition) return;
+    seen.add(key);
+    for (const attribute of nameList(definition, 'MUST')) must.add(attribute.toLowerCase());
+    for (const parent of nameList(definition, 'SUP')) visit(parent);
+  };
+  for (const name of classes) visit(name);
+  return must;
 }

@@ -74,6 +74,13 @@ describe('PATCH in the shapes Entra sends', () => {
       touched: ['members'],
     },
     {
+      reason: 'an add whose path is the extension schema, its value the attributes inside it',
+      op: { op: 'add', path: ENTERPRISE, value: { department: 'Ops', costCenter: '42' } },
+      check: (r: Record<string, unknown>) =>
+        expect(r[ENTERPRISE]).toEqual({ department: 'Ops', costCenter: '42' }),
+      touched: [`${ENTERPRISE}:department`.toLowerCase(), `${ENTERPRISE}:costcenter`.toLowerCase()],
+    },
+    {
       reason: 'an extension attribute by its full path',
       op: { op: 'Add', path: `${ENTERPRISE}:department`, value: 'Eng' },
       check: (r: Record<string, unknown>) => expect(r[ENTERPRISE]).toEqual({ department: 'Eng' }),

@@ -97,3 +97,13 @@ export function groupAttribute(urn: string | undefined, name: string): Attribute
     ? groupByName.get(name.toLowerCase())
     : undefined;
 }
+
+/**
+ * Attributes of Microsoft's ECMA2Host extension that are no directory attributes. Their names fall outside RFC
+ * 7643's ATTRNAME grammar, so they are published and accepted on the ECMA2Host path only.
+ */
+export const ECMA2HOST_PSEUDO_ATTRIBUTES: readonly string[] = [
+  '-dn-',
+  '_distinguishedName',
+  'export_password',
+];
