@@ -121,7 +121,7 @@ describe('Entra with the tutorial ECMA2Host mappings, from Test Connection to de
       displayName: 'Britta Simon',
       active: true,
       meta: { resourceType: 'User', location: `${USERS}/${id}` },
-      [ECMA]: { '-dn-': ENTRY_DN, uidNumber: '10042', mail: 'Britta.Simon@example.org' },
+      [ECMA]: { '-dn-': ENTRY_DN, uidNumber: 10042, mail: 'Britta.Simon@example.org' },
     });
   });
 
