@@ -4,7 +4,7 @@ import { type Directory, DirectoryError } from '../adapters/ldap/directory.ts';
 import { hashPassword } from '../adapters/ldap/password.ts';
 import { ensureContainer, stateContainer } from '../adapters/ldap/state.ts';
 import { changedAttributeNames, diffAttributes, type Modification } from '../core/ldap/diff.ts';
-import { formatDn, parseDn } from '../core/ldap/dn.ts';
+import { formatDn, namesEntryWithin, parseDn } from '../core/ldap/dn.ts';
 import { type LdapAttributes, type LdapEntry, valuesOf } from '../core/ldap/entry.ts';
 import type { EvaluationContext } from '../core/mapping/expression/functions.ts';
 import { scimFilterToLdap } from '../core/mapping/filters.ts';
@@ -99,9 +99,9 @@ export function createUserService(options: UserServiceOptions) {
     let entries: LdapEntry[] = [];
     if (spec.user.anchor === 'entryUUID') {
       if (UUID.test(id)) entries = await search(new EqualityFilter({ attribute: 'entryUUID', value: id }));
-    } else {
+    } else if (namesEntryWithin(id, set.baseDN)) {
+      // The bind identity may reach far more than the connector: only entries under its baseDN are its users.
       try {
-        parseDn(id);
         entries = await ldap('read user', () =>
           directory.search(id, { scope: 'base', filter: userClass, attributes: READ_ATTRIBUTES }),
         );
