@@ -30,6 +30,7 @@ import { applyPatch, parsePatch } from '../core/scim/patch.ts';
 import { ECMA2HOST_USER_SCHEMA } from '../core/scim/resources.ts';
 
 import { ldap, mapped } from './failures.ts';
+import { createListing } from './listing.ts';
 
 type Json = Record<string, unknown>;
 
@@ -94,6 +95,8 @@ export function createUserService(options: UserServiceOptions) {
       directory.search(base, { filter: new AndFilter({ filters: [userClass, filter] }), attributes, paged }),
     );
   }
+
+  const listing = createListing((filter, attributes) => search(filter, attributes, true));
 
   async function find(id: string): Promise<LdapEntry> {
     let entries: LdapEntry[] = [];
@@ -271,11 +274,14 @@ export function createUserService(options: UserServiceOptions) {
       const filter = query.filter
         ? scimFilterToLdap(set, parseFilter(query.filter), ctx)
         : new EqualityFilter({ attribute: 'objectClass', value: spec.user.objectClass });
-      const entries = (await search(filter, READ_ATTRIBUTES, true)).sort((a, b) =>
-        a.dn < b.dn ? -1 : a.dn > b.dn ? 1 : 0,
+      const page = await listing.page(
+        filter,
+        query.startIndex,
+        query.count,
+        READ_ATTRIBUTES,
+        Boolean(query.filter),
       );
-      const page = entries.slice(query.startIndex - 1, query.startIndex - 1 + query.count);
-      return listResponse(page.map(view), entries.length, query.startIndex);
+      return listResponse(page.entries.map(view), page.total, query.startIndex);
     },
 
     async get(id: string): Promise<Json> {
