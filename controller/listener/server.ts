@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { basename, extname, relative } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { watch } from 'chokidar';
 import type { FastifyInstance } from 'fastify';
@@ -51,6 +52,18 @@ interface Runtime {
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+/**
+ * Whether a changed path can change what the listener loads: a YAML file or a Kubernetes `..data` swap in a
+ * watched folder, a file named on the command line, anything in the Secrets folder. Other files (a log written
+ * beside the manifests, an editor's backup) would otherwise reload, and so reset, the running configuration.
+ */
+function changesConfiguration(path: string, options: ListenerOptions): boolean {
+  const within = (dir: string) => relative(dir, path) !== '' && !relative(dir, path).startsWith('..');
+  if (options.secretsDir && (path === options.secretsDir || within(options.secretsDir))) return true;
+  if (options.files.includes(path)) return true;
+  return /\.ya?ml$/.test(path) || basename(path).startsWith('..') || !extname(path);
 }
 
 /** A failure's log fields: its message and, where there is one, its code; never values it might carry. */
@@ -202,7 +215,8 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
           ignoreInitial: true,
           followSymlinks: true,
           awaitWriteFinish: { stabilityThreshold: 100 },
-        }).on('all', () => {
+        }).on('all', (_event, path) => {
+          if (!changesConfiguration(path, options)) return;
           clearTimeout(timer);
           timer = setTimeout(() => {
             reload().catch((error: unknown) => rejected('ConfigRejected', error));

@@ -127,6 +127,11 @@ userPassword: ${PROVISIONER_PASSWORD}
     expect((await scim('GET', `/Users/${id}`)).status).toBe(200);
     const metrics = await (await fetch(`${listener.url}/metrics`)).text();
     expect(metrics).toMatch(/^scim_ldap_export_mark_failures_total\{connector="ldap"\} [1-9]/m);
+
+    // Its own log beside the manifests, and other files that are no manifests, change no configuration.
+    await writeFile(join(dir, 'notes.txt'), 'not a manifest');
+    await sleep(1000);
+    expect(await logOf(listener)).not.toContain('configuration reloaded');
   });
 
   it('keeps its certificate when the watched TLS Secret turns bad, says why, and takes a good one', async () => {
