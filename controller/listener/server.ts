@@ -179,7 +179,7 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
       return rejected('ConfigRejected', error);
     }
     const tls = https ? configs.find((c) => c.tls)?.tls : undefined;
-    const newCertificate = tls && tls.cert !== https?.cert ? tls : undefined;
+    const newCertificate = tls && (tls.cert !== https?.cert || tls.key !== https?.key) ? tls : undefined;
     if (newCertificate) {
       // Checked before anything is swapped: a certificate that does not parse, or a key that does not match it.
       try {

@@ -192,8 +192,15 @@ userPassword: ${PROVISIONER_PASSWORD}
       /^scim_ldap_listener_config_reload_failures_total\{reason="ServingCertificateRejected"\} [1-9]/m,
     );
 
-    await writeFile(join(serving, 'tls.key'), second.key);
+    // A certificate and a key that parse but do not belong together are refused the same way.
+    const rejections = async () =>
+      (await logOf(listener)).split('"code":"ServingCertificateRejected"').length - 1;
+    const before = await rejections();
     await writeFile(join(serving, 'tls.crt'), second.cert);
+    await eventually(listener, async () => (await rejections()) > before);
+    expect(await served()).toBe(first.fingerprint);
+
+    await writeFile(join(serving, 'tls.key'), second.key);
     await eventually(listener, async () => (await served()) === second.fingerprint);
     expect(alive(listener)).toBe(true);
   });
