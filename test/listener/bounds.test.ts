@@ -39,6 +39,16 @@ uidNumber: 10102
 gidNumber: 10102
 homeDirectory: /home/insider
 
+dn: ou=groups,${BASE}
+objectClass: organizationalUnit
+ou: groups
+
+dn: cn=insiders,ou=groups,${BASE}
+objectClass: posixGroup
+cn: insiders
+gidNumber: 10201
+memberUid: insider
+
 dn: ou=others,dc=example,dc=org
 objectClass: organizationalUnit
 ou: others
@@ -59,10 +69,21 @@ cn: outsiders
 gidNumber: 10200
 memberUid: mallory
 `;
-const OUTSIDE_USERS = ['uid=mallory,ou=others,dc=example,dc=org', 'uid=boss,dc=example,dc=org', BASE];
-const OUTSIDE_GROUPS = ['cn=outsiders,ou=others,dc=example,dc=org', BASE, 'dc=example,dc=org'];
+// Outside the baseDN, or inside it but of the other class.
+const OUTSIDE_USERS = [
+  'uid=mallory,ou=others,dc=example,dc=org',
+  'uid=boss,dc=example,dc=org',
+  BASE,
+  `cn=insiders,ou=groups,${BASE}`,
+];
+const OUTSIDE_GROUPS = [
+  'cn=outsiders,ou=others,dc=example,dc=org',
+  BASE,
+  'dc=example,dc=org',
+  `uid=insider,ou=people,${BASE}`,
+];
 
-describe('-dn- ids outside the connector baseDN', () => {
+describe('-dn- ids that name no entry of the connector', () => {
   let slapd: Slapd;
   let listener: TestListener;
   let ldap: Client;
