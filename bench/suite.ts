@@ -26,12 +26,14 @@ const size = options.quick
   ? { creates: 200, users: 2000, connectors: 30, logins: 3, mappingRounds: 3 }
   : { creates: 3000, users: 100_000, connectors: 200, logins: 15, mappingRounds: 15 };
 const count = (n: number) => n.toLocaleString('en-US');
+const LISTING_PAGE = 100;
 
 const BENCHES = [
   { script: 'listener.ts', args: [size.creates, size.users] },
   { script: 'operator.ts', args: [size.connectors] },
   { script: 'lockout.ts', args: [size.logins] },
   { script: 'mapping.ts', args: [size.mappingRounds] },
+  { script: 'listing.ts', args: [size.users, LISTING_PAGE] },
 ];
 
 const ROWS: Row[] = [
@@ -83,6 +85,12 @@ const ROWS: Row[] = [
     unit: 'µs',
     baseline: { key: 'handWrittenMicroseconds', label: 'hand-written equivalent' },
   },
+  {
+    figure: `listing all ${count(size.users)} users, pages of ${LISTING_PAGE} (startIndex/count)`,
+    key: 'listingSeconds',
+    unit: 's',
+  },
+  { figure: `listing: page p99, ${count(size.users)} users`, key: 'listingPageP99Ms', unit: 'ms' },
 ];
 
 const BEGIN = '<!-- bench/suite.ts: begin -->';

@@ -25,6 +25,38 @@ describe('validateResource', () => {
   });
 
   it.each([
+    { reason: 'userPassword', set: { userPassword: '{CRYPT}!' }, attribute: 'userPassword' },
+    { reason: 'a password attribute in another case', set: { USERPASSWORD: 'x' }, attribute: 'USERPASSWORD' },
+    {
+      reason: 'authPassword beside a valid key',
+      set: { shadowExpire: '1', authPassword: 'x' },
+      attribute: 'authPassword',
+    },
+    { reason: 'a Samba NT hash', set: { sambaNTPassword: 'x' }, attribute: 'sambaNTPassword' },
+  ])('refuses a Disable that sets $reason, naming the attribute', ({ set, attribute }) => {
+    const resource = connector({ deprovisioning: { disable: { set } } });
+    expect(() => validateResource(resource)).toThrow(ConfigError);
+    try {
+      validateResource(resource);
+    } catch (error) {
+      expect((error as ConfigError).code).toBe('InvalidSpec');
+      expect((error as ConfigError).problems).toEqual([
+        {
+          path: `spec.deprovisioning.disable.set.${attribute}`,
+          message: expect.stringMatching(/^Disable cannot set a password attribute/),
+        },
+      ]);
+    }
+  });
+
+  it('accepts a Disable that sets attributes it can save and restore', () => {
+    const resource = connector({
+      deprovisioning: { disable: { set: { shadowExpire: '1', pwdAccountLockedTime: '000001010000Z' } } },
+    });
+    expect(() => validateResource(resource)).not.toThrow();
+  });
+
+  it.each([
     {
       reason: 'a missing field',
       resource: mapping([{ source: 'x' }]),

@@ -102,6 +102,36 @@ function celProblems(schema: SchemaNode, data: unknown, pointer: string): Config
   return problems;
 }
 
+/**
+ * Attributes whose values the listener cannot know: hashed or write-only. Disable saves the values it replaces
+ * (in ou=disabled, to restore them), so setting one would copy a password hash into a readable entry, or save
+ * nothing for a value the bind identity may not read, and re-enable could not restore it.
+ */
+const UNKNOWABLE_ATTRIBUTES = [
+  'userPassword',
+  'authPassword',
+  'unicodePwd',
+  'sambaNTPassword',
+  'sambaLMPassword',
+  'sambaPasswordHistory',
+  'krbPrincipalKey',
+  'pwdHistory',
+];
+const UNKNOWABLE = new Set(UNKNOWABLE_ATTRIBUTES.map((a) => a.toLowerCase()));
+
+/** Problems of spec.deprovisioning.disable.set that the schema cannot express, each naming the attribute. */
+function disableSetProblems(spec: unknown): ConfigProblem[] {
+  const set = (spec as { deprovisioning?: { disable?: { set?: Record<string, string> } } }).deprovisioning
+    ?.disable?.set;
+  return Object.keys(set ?? {})
+    .filter((attribute) => UNKNOWABLE.has(attribute.toLowerCase()))
+    .map((attribute) => ({
+      path: `spec.deprovisioning.disable.set.${attribute}`,
+      message:
+        'Disable cannot set a password attribute: it saves the values it replaces to restore them on re-enable, and a password is hashed or write-only (use pwdAccountLockedTime or shadowExpire)',
+    }));
+}
+
 function subjectOf(doc: Record<string, unknown>): string {
   const metadata = doc['metadata'] as { name?: unknown } | undefined;
   return `${String(doc['kind'] ?? 'resource')}/${String(metadata?.name ?? '(unnamed)')}`;
@@ -137,6 +167,7 @@ export function validateResource(doc: unknown): ScimLdapResource {
     );
   }
   const problems = celProblems(specSchemas[kind] as SchemaNode, record['spec'], '/spec');
+  if (kind === 'LdapConnector') problems.push(...disableSetProblems(record['spec']));
   if (problems.length) throw new ConfigError('InvalidSpec', subject, problems);
   return doc as ScimLdapResource;
 }

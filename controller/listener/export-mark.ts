@@ -34,21 +34,31 @@ export function createExportMark(
       ]);
     } catch (error) {
       if (!(error instanceof DirectoryError && error.code === NO_SUCH_OBJECT)) return onError(error);
-      await ensureContainer(directory, stateContainer(baseDN), baseDN);
-      await addIfMissing(directory, dn, {
-        objectClass: ['organizationalRole'],
-        cn: ['last-export'],
-        description: [value],
-      }).catch(onError);
+      // Creating the container can fail too (no write access there, a missing parent): reported, never thrown.
+      try {
+        await ensureContainer(directory, stateContainer(baseDN), baseDN);
+        await addIfMissing(directory, dn, {
+          objectClass: ['organizationalRole'],
+          cn: ['last-export'],
+          description: [value],
+        });
+      } catch (creation) {
+        onError(creation);
+      }
     }
   }
+
+  // Runs after a request has been answered: nothing may escape it as an unhandled rejection.
+  const run = () => {
+    write().catch(onError);
+  };
 
   return {
     touch(): void {
       if (pending) return;
       const wait = lastWrite + intervalMs - Date.now();
-      if (wait <= 0) void write();
-      else pending = setTimeout(() => void write(), wait).unref();
+      if (wait <= 0) run();
+      else pending = setTimeout(run, wait).unref();
     },
     stop(): void {
       clearTimeout(pending);

@@ -26,6 +26,7 @@ import { getIgnoreCase, matchesFilter } from '../core/scim/match.ts';
 import { resourceMeta } from '../core/scim/meta.ts';
 import { applyPatch, type PatchOperation, parsePatch, topLevelKey } from '../core/scim/patch.ts';
 import { ldap, mapped } from './failures.ts';
+import { createListing } from './listing.ts';
 import { directoryRequirements } from './required.ts';
 import type { UserEvent } from './users.ts';
 
@@ -136,15 +137,16 @@ export function createGroupService(options: GroupServiceOptions) {
     return resource;
   }
 
-  async function search(filter: Filter): Promise<LdapEntry[]> {
+  async function search(filter: Filter, attributes = READ): Promise<LdapEntry[]> {
     return ldap('search groups', () =>
       directory.search(base, {
         filter: new AndFilter({ filters: [groupClass, filter] }),
-        attributes: READ,
+        attributes,
         paged: true,
       }),
     );
   }
+  const listing = createListing(search);
 
   async function find(id: string): Promise<LdapEntry> {
     const entries =
@@ -324,11 +326,10 @@ export function createGroupService(options: GroupServiceOptions) {
       withMembers: boolean;
     }): Promise<Json> {
       const filter = query.filter ? scimFilterToLdap(set, parseFilter(query.filter), ctx) : groupClass;
-      const entries = (await search(filter)).sort((a, b) => (a.dn < b.dn ? -1 : a.dn > b.dn ? 1 : 0));
-      const page = entries.slice(query.startIndex - 1, query.startIndex - 1 + query.count);
+      const page = await listing.page(filter, query.startIndex, query.count, READ, Boolean(query.filter));
       return listResponse(
-        await Promise.all(page.map((e) => view(e, query.withMembers))),
-        entries.length,
+        await Promise.all(page.entries.map((e) => view(e, query.withMembers))),
+        page.total,
         query.startIndex,
       );
     },

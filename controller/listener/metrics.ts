@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Directory } from '../adapters/ldap/directory.ts';
 import type { UserEvent } from './users.ts';
 
@@ -45,8 +45,29 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  const reloadFailures = new Counter({
+    name: 'scim_ldap_listener_config_reload_failures_total',
+    help: 'Configuration changes rejected, by reason; the last good configuration stays in use',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const lastLoad = new Gauge({
+    name: 'scim_ldap_listener_config_last_success_timestamp_seconds',
+    help: 'When the configuration in use was loaded (at start or by the last successful reload), Unix time',
+    registers: [registry],
+  });
+  const exportMarkFailures = new Counter({
+    name: 'scim_ldap_export_mark_failures_total',
+    help: 'Failed writes of the last-export time to the directory, by connector',
+    labelNames: ['connector'],
+    registers: [registry],
+  });
+
   return {
     registry,
+    configLoaded: () => lastLoad.setToCurrentTime(),
+    reloadFailed: (reason: string) => reloadFailures.inc({ reason }),
+    exportMarkFailed: (connector: string) => exportMarkFailures.inc({ connector }),
     observe(route: string, method: string, status: number, seconds: number): void {
       requests.inc({ route, method, status: String(status) });
       requestSeconds.observe({ route, method }, seconds);

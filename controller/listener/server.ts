@@ -1,11 +1,14 @@
 import { isIP } from 'node:net';
+import { basename, extname, relative } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { watch } from 'chokidar';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type ConnectorEndpoint } from '../adapters/http/app.ts';
 import { type MetricsServer, serveMetrics } from '../adapters/http/metrics-server.ts';
 import { createAllocator } from '../adapters/ldap/allocator.ts';
-import { type Directory, openDirectory } from '../adapters/ldap/directory.ts';
+import { type Directory, DirectoryError, openDirectory } from '../adapters/ldap/directory.ts';
 import { readSubschema, type Subschema } from '../adapters/ldap/subschema.ts';
+import { ConfigError } from '../config/validate.ts';
 import { mustAttributes } from '../core/ldap/schema.ts';
 import { attributeUses } from '../core/mapping/uses.ts';
 import { type ConnectorSchema, caseExactAttributes, directoryAttributes } from '../core/scim/discovery.ts';
@@ -13,6 +16,7 @@ import type { Logger } from '../log.ts';
 import type { ConnectorConfig } from './config.ts';
 import { systemContext } from './context.ts';
 import { createExportMark } from './export-mark.ts';
+import type { ListenerIncidentCode } from './failures.ts';
 import { loadListenerFiles, readListenerFiles } from './files.ts';
 import { createGroupService } from './groups.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -59,7 +63,26 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
-function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runtime {
+/**
+ * Whether a changed path can change what the listener loads: a YAML file or a Kubernetes `..data` swap in a
+ * watched folder, a file named on the command line, anything in the Secrets folder. Other files (a log written
+ * beside the manifests, an editor's backup) would otherwise reload, and so reset, the running configuration.
+ */
+function changesConfiguration(path: string, options: ListenerOptions): boolean {
+  const within = (dir: string) => relative(dir, path) !== '' && !relative(dir, path).startsWith('..');
+  if (options.secretsDir && (path === options.secretsDir || within(options.secretsDir))) return true;
+  if (options.files.includes(path)) return true;
+  return /\.ya?ml$/.test(path) || basename(path).startsWith('..') || !extname(path);
+}
+
+/** A failure's log fields: its message and, where there is one, its code; never values it might carry. */
+function errorFields(error: unknown): Record<string, unknown> {
+  if (error instanceof DirectoryError) return { message: error.message, ldapCode: error.code };
+  if (error instanceof ConfigError) return { message: error.message, configCode: error.code };
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics, logger: Logger): Runtime {
   const directories: Directory[] = [];
   const marks: ReturnType<typeof createExportMark>[] = [];
   const endpoints = configs.map((config): ConnectorEndpoint => {
@@ -68,7 +91,14 @@ function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics): Runt
     directories.push(directory);
     const allocate = createAllocator(directory, config.set.baseDN);
     // Bookkeeping, not provisioning: its writes stay out of the LDAP operation metrics.
-    const mark = createExportMark(raw, config.set.baseDN);
+    const mark = createExportMark(raw, config.set.baseDN, undefined, (error) => {
+      metrics.exportMarkFailed(config.name);
+      const code: ListenerIncidentCode = 'ExportMarkFailed';
+      logger.warn(
+        { code, connector: config.name, err: errorFields(error) },
+        'could not record the last export',
+      );
+    });
     marks.push(mark);
     const counted = (record: (event: UserEvent) => void) => (event: UserEvent) => {
       record(event);
@@ -136,7 +166,8 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   const { configs, skipped } = await readListenerFiles(options.files, options.secretsDir);
   options.onSkipped?.(skipped);
   const metrics = createMetrics();
-  let runtime = runtimeFor(configs, metrics);
+  let runtime = runtimeFor(configs, metrics, logger);
+  metrics.configLoaded();
 
   let https: { cert: string; key: string } | undefined;
   let fingerprint: string | undefined;
@@ -156,6 +187,71 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
         (r) => r.status === 'fulfilled',
       ),
   });
+  function rejected(code: ListenerIncidentCode, error: unknown): false {
+    metrics.reloadFailed(code);
+    logger.error(
+      { code, err: errorFields(error) },
+      'configuration change rejected; keeping the last good configuration',
+    );
+    return false;
+  }
+
+  /** Applies the files as they are now; on any failure the running configuration and certificate stay. */
+  async function reload(): Promise<boolean> {
+    let configs: ConnectorConfig[];
+    try {
+      configs = await loadListenerFiles(options.files, options.secretsDir);
+    } catch (error) {
+      return rejected('ConfigRejected', error);
+    }
+    const tls = https ? configs.find((c) => c.tls)?.tls : undefined;
+    const newCertificate = tls && (tls.cert !== https?.cert || tls.key !== https?.key) ? tls : undefined;
+    if (newCertificate) {
+      // Checked before anything is swapped: a certificate that does not parse, or a key that does not match it.
+      try {
+        createSecureContext(newCertificate);
+      } catch (error) {
+        return rejected('ServingCertificateRejected', error);
+      }
+    }
+    const previous = runtime;
+    runtime = runtimeFor(configs, metrics, logger);
+    if (newCertificate) {
+      https = newCertificate;
+      (app.server as import('node:https').Server).setSecureContext(newCertificate);
+      logger.info(
+        { fingerprint: certificateFingerprint(newCertificate.cert) },
+        'serving certificate replaced',
+      );
+    }
+    setTimeout(() => {
+      for (const mark of previous.marks) mark.stop();
+      void Promise.all(previous.directories.map((d) => d.close()));
+    }, RETIRE_AFTER_MS).unref();
+    metrics.configLoaded();
+    logger.info({ connectors: runtime.endpoints.map((e) => e.name) }, 'configuration reloaded');
+    return true;
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  const watcher =
+    options.watch === false
+      ? undefined
+      : watch([...options.files, ...(options.secretsDir ? [options.secretsDir] : [])], {
+          ignoreInitial: true,
+          followSymlinks: true,
+          awaitWriteFinish: { stabilityThreshold: 100 },
+        }).on('all', (_event, path) => {
+          if (!changesConfiguration(path, options)) return;
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            reload().catch((error: unknown) => rejected('ConfigRejected', error));
+          }, 200);
+        });
+
+  // Serving only once the watcher sees changes, so that no change made after start is missed.
+  if (watcher) await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+
   const port = options.port ?? configs[0]?.port ?? 8585;
   await app.listen({ host: options.host, port });
   const address = app.server.address();
@@ -168,50 +264,12 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
     try {
       metricsServer = await serveMetrics(metrics.registry, options.host, options.metricsPort);
     } catch (error) {
+      await watcher?.close();
       await app.close();
       throw error;
     }
     logger.info({ url: metricsServer.url }, 'serving metrics');
   }
-
-  async function reload(): Promise<boolean> {
-    let next: Runtime;
-    try {
-      next = runtimeFor(await loadListenerFiles(options.files, options.secretsDir), metrics);
-    } catch (error) {
-      logger.error(
-        { err: { message: (error as Error).message } },
-        'configuration change rejected; keeping the last good configuration',
-      );
-      return false;
-    }
-    const previous = runtime;
-    runtime = next;
-    if (https && next.tls && next.tls.cert !== https.cert) {
-      https = next.tls;
-      (app.server as import('node:https').Server).setSecureContext(https);
-      logger.info({ fingerprint: certificateFingerprint(https.cert) }, 'serving certificate replaced');
-    }
-    setTimeout(() => {
-      for (const mark of previous.marks) mark.stop();
-      void Promise.all(previous.directories.map((d) => d.close()));
-    }, RETIRE_AFTER_MS).unref();
-    logger.info({ connectors: next.endpoints.map((e) => e.name) }, 'configuration reloaded');
-    return true;
-  }
-
-  let timer: NodeJS.Timeout | undefined;
-  const watcher =
-    options.watch === false
-      ? undefined
-      : watch([...options.files, ...(options.secretsDir ? [options.secretsDir] : [])], {
-          ignoreInitial: true,
-          followSymlinks: true,
-          awaitWriteFinish: { stabilityThreshold: 100 },
-        }).on('all', () => {
-          clearTimeout(timer);
-          timer = setTimeout(() => void reload(), 200);
-        });
 
   return {
     url,

@@ -1,8 +1,18 @@
 import 'reflect-metadata';
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+/**
+ * A certificate serial per RFC 5280 §4.1.2.2: positive, at most 20 octets, unpredictable. 16 random bytes whose
+ * first octet is kept in 0x01–0x7f, so the DER INTEGER is never negative, zero, or shortened.
+ */
+export function randomSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = ((bytes[0] as number) & 0x7f) | 0x01;
+  return bytes.toString('hex');
+}
 
 /** A self-signed serving certificate (ECDSA P-256; a year unless told), for a listener given no TLS secret. */
 export async function selfSignedCertificate(
@@ -13,7 +23,7 @@ export async function selfSignedCertificate(
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const now = Date.now();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: createHash('sha256').update(String(now)).digest('hex').slice(0, 16),
+    serialNumber: randomSerial(),
     name: 'CN=scim-ldap listener',
     notBefore: new Date(now - 60_000),
     notAfter: new Date(now + lifetimeMs),

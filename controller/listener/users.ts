@@ -9,7 +9,7 @@ import {
   diffAttributes,
   type Modification,
 } from '../core/ldap/diff.ts';
-import { formatDn, parseDn } from '../core/ldap/dn.ts';
+import { formatDn, namesEntryWithin, parseDn } from '../core/ldap/dn.ts';
 import { type LdapAttributes, type LdapEntry, valuesOf } from '../core/ldap/entry.ts';
 import type { EvaluationContext } from '../core/mapping/expression/functions.ts';
 import { scimFilterToLdap } from '../core/mapping/filters.ts';
@@ -45,6 +45,7 @@ import { resourceMeta } from '../core/scim/meta.ts';
 import { applyPatch, parsePatch } from '../core/scim/patch.ts';
 
 import { ldap, mapped } from './failures.ts';
+import { createListing } from './listing.ts';
 import { directoryRequirements } from './required.ts';
 
 type Json = Record<string, unknown>;
@@ -102,13 +103,15 @@ export function createUserService(options: UserServiceOptions) {
     );
   }
 
+  const listing = createListing((filter, attributes) => search(filter, attributes, true));
+
   async function find(id: string): Promise<LdapEntry> {
     let entries: LdapEntry[] = [];
     if (spec.user.anchor === 'entryUUID') {
       if (UUID.test(id)) entries = await search(new EqualityFilter({ attribute: 'entryUUID', value: id }));
-    } else {
+    } else if (namesEntryWithin(id, set.baseDN)) {
+      // The bind identity may reach far more than the connector: only entries under its baseDN are its users.
       try {
-        parseDn(id);
         entries = await ldap('read user', () =>
           directory.search(id, { scope: 'base', filter: userClass, attributes: READ_ATTRIBUTES }),
         );
@@ -278,11 +281,14 @@ export function createUserService(options: UserServiceOptions) {
       const filter = query.filter
         ? scimFilterToLdap(set, parseFilter(query.filter), ctx)
         : new EqualityFilter({ attribute: 'objectClass', value: spec.user.objectClass });
-      const entries = (await search(filter, READ_ATTRIBUTES, true)).sort((a, b) =>
-        a.dn < b.dn ? -1 : a.dn > b.dn ? 1 : 0,
+      const page = await listing.page(
+        filter,
+        query.startIndex,
+        query.count,
+        READ_ATTRIBUTES,
+        Boolean(query.filter),
       );
-      const page = entries.slice(query.startIndex - 1, query.startIndex - 1 + query.count);
-      return listResponse(page.map(view), entries.length, query.startIndex);
+      return listResponse(page.entries.map(view), page.total, query.startIndex);
     },
 
     async get(id: string): Promise<Json> {

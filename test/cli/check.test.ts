@@ -119,4 +119,18 @@ describe('scim-ldap check', () => {
     expect(stdout).toMatch(/^FAIL {2}configuration: \S+invalid\.yaml \(document 2\): LdapConnector\/ldap:$/m);
     expect(stdout).toContain('spec.baseDn: is not a known field');
   });
+
+  it('refuses a Disable that would save the password hash, naming the file, document and attribute', async () => {
+    const yaml = manifests(slapd, {
+      spec: '  deprovisioning: {disable: {set: {shadowExpire: "1", userPassword: "{CRYPT}!"}}}',
+    });
+    const { code, stdout } = await check('-f', await file('disable-password.yaml', yaml));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /^FAIL {2}configuration: \S+disable-password\.yaml \(document 2\): LdapConnector\/ldap:$/m,
+    );
+    expect(stdout).toContain(
+      'spec.deprovisioning.disable.set.userPassword: Disable cannot set a password attribute',
+    );
+  });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type Dn, DnSyntaxError, escapeDnValue, formatDn, isWithin, parseDn } from './dn.ts';
+import {
+  type Dn,
+  DnSyntaxError,
+  escapeDnValue,
+  formatDn,
+  isWithin,
+  namesEntryWithin,
+  parseDn,
+} from './dn.ts';
 
 describe('escapeDnValue', () => {
   it.each([
@@ -76,5 +84,33 @@ describe('isWithin', () => {
 
   it('formats a parsed DN back to an equivalent string', () => {
     expect(formatDn(parseDn('cn=Smith\\, John + uid=x,dc=a'))).toBe('cn=Smith\\, John+uid=x,dc=a');
+  });
+});
+
+describe('namesEntryWithin', () => {
+  const base = parseDn('ou=tenant,dc=example,dc=org');
+  it.each([
+    { reason: 'an entry below the base', text: 'uid=a,ou=people,ou=tenant,dc=example,dc=org', within: true },
+    {
+      reason: 'the base itself, in other case and spacing',
+      text: 'OU=Tenant, DC=example,dc=ORG',
+      within: true,
+    },
+    { reason: 'a sibling subtree', text: 'uid=a,ou=others,dc=example,dc=org', within: false },
+    { reason: 'an entry above the base', text: 'dc=example,dc=org', within: false },
+    {
+      reason: 'a string suffix that is no RDN boundary',
+      text: 'uid=a,ou=xou=tenant,dc=example,dc=org',
+      within: false,
+    },
+    {
+      reason: 'the base escaped inside one value',
+      text: 'cn=ou\\=tenant\\,dc\\=example\\,dc\\=org',
+      within: false,
+    },
+    { reason: 'text that is no DN', text: 'not a dn', within: false },
+    { reason: 'the empty DN (the root DSE)', text: '', within: false },
+  ])('$reason: $within', ({ text, within }) => {
+    expect(namesEntryWithin(text, base)).toBe(within);
   });
 });

@@ -125,3 +125,13 @@ export function isWithin(dn: Dn, base: Dn): boolean {
   const offset = dn.length - base.length;
   return base.every((rdn, index) => rdnEquals(dn[offset + index] as Rdn, rdn));
 }
+
+/** Whether `text` is a valid DN of `base` or an entry below it; false for text that is no DN. */
+export function namesEntryWithin(text: string, base: Dn): boolean {
+  try {
+    return isWithin(parseDn(text), base);
+  } catch (error) {
+    if (error instanceof DnSyntaxError) return false;
+    throw error;
+  }
+}

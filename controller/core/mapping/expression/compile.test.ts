@@ -3,6 +3,7 @@ import { type CompileOptions, compileExpression } from './compile.ts';
 import examples from './entra-examples.json' with { type: 'json' };
 import { ExpressionError } from './errors.ts';
 import type { EvaluationContext } from './functions.ts';
+import { flatten } from './trace.ts';
 import { DropFlow, toText, type Value } from './values.ts';
 
 // A fixed clock and identity; randomness is real, so random outputs are checked by shape.
@@ -189,5 +190,64 @@ describe('null semantics', () => {
     { reason: 'Left of nothing is empty', expression: 'Left([missing], 2)', expected: '' },
   ])('$reason', ({ expression, expected }) => {
     expect(run(expression, {})).toEqual(expected);
+  });
+});
+
+describe('Replace regexes', () => {
+  /** Runs `work` counting `new RegExp(…)` calls (regex literals do not count). */
+  function countingRegExps(work: () => void): number {
+    const original = globalThis.RegExp;
+    let count = 0;
+    globalThis.RegExp = new Proxy(original, {
+      construct(target, args, newTarget) {
+        count++;
+        return Reflect.construct(target, args, newTarget);
+      },
+    });
+    try {
+      work();
+    } finally {
+      globalThis.RegExp = original;
+    }
+    return count;
+  }
+
+  it.each([
+    {
+      form: 'regexPattern + replacementValue',
+      expression: 'Replace([a], , "(\\d+)", , "#", , )',
+      out: 'x#y#',
+    },
+    {
+      form: 'regexPattern + regexGroupName + replacementValue',
+      expression: 'Replace([a], , "x(?<n>\\d+)", "n", "#", , )',
+      out: 'x#y2',
+    },
+    {
+      form: 'regexPattern + regexGroupName + replacementAttributeName',
+      expression: 'Replace([missing], , "y(?<n>\\d+)", "n", , [a], )',
+      out: '2',
+    },
+  ])('compiles a pattern written in the mapping once, at load: $form', ({ expression, out }) => {
+    const compiled = compileExpression(expression);
+    const inputs: Record<string, string> = { a: 'x1y2' };
+    const lookup = (path: string) => (inputs[path] ?? null) as Value;
+    const results: unknown[] = [];
+    const constructed = countingRegExps(() => {
+      for (let i = 0; i < 20; i++) {
+        results.push(toText(compiled.evaluate(lookup, ctx)));
+        results.push(toText(flatten(compiled.evaluateTraced(lookup, ctx)) ?? null));
+      }
+    });
+    expect(constructed).toBe(0);
+    expect(new Set(results)).toEqual(new Set([out]));
+  });
+
+  it('compiles a pattern taken from an attribute when it is used', () => {
+    const compiled = compileExpression('Replace([a], , [p], , "#", , )');
+    const lookup = (path: string) => ({ a: 'x1y2', p: '\\d' })[path] ?? null;
+    let result: unknown;
+    expect(countingRegExps(() => (result = toText(compiled.evaluate(lookup, ctx))))).toBe(1);
+    expect(result).toBe('x#y#');
   });
 });

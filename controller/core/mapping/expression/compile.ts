@@ -83,10 +83,17 @@ class Compiler {
   public readonly attributes: string[] = [];
   private readonly source: string;
   private readonly options: CompileOptions;
+  private readonly prepared = new Map<Expr, unknown>();
 
   public constructor(source: string, options: CompileOptions) {
     this.source = source;
     this.options = options;
+  }
+
+  /** A call site's load-time work, done once for both the plain and the traced closures. */
+  private prepare(expr: Extract<Expr, { kind: 'call' }>, def: FunctionDef): unknown {
+    if (!this.prepared.has(expr)) this.prepared.set(expr, def.prepare?.(expr.args));
+    return this.prepared.get(expr);
   }
 
   /** Validates the tree once and collects attribute references. */
@@ -156,6 +163,7 @@ class Compiler {
       case 'call': {
         const def = FUNCTIONS[canonicalFunctionName(expr.name) as string] as FunctionDef;
         const args = expr.args.map((arg) => this.plain(arg));
+        const prepared = this.prepare(expr, def);
         if (def.lazy) {
           return (env) =>
             def.call(
@@ -165,12 +173,14 @@ class Compiler {
                     arg(env),
               ),
               env.ctx,
+              prepared,
             );
         }
         return (env) =>
           def.call(
             args.map((arg) => arg(env)),
             env.ctx,
+            prepared,
           );
       }
     }
@@ -186,12 +196,14 @@ class Compiler {
         const name = canonicalFunctionName(expr.name) as string;
         const def = FUNCTIONS[name] as FunctionDef;
         const args = expr.args.map((arg) => this.traced(arg));
+        const prepared = this.prepare(expr, def);
         return (env) =>
           tracedCall(
             name,
             def,
             args.map((arg) => () => arg(env)),
             env.ctx,
+            prepared,
           );
       }
       case 'compare': {

@@ -9,7 +9,7 @@ import {
   requireDate,
 } from './dates.ts';
 import { formatDotNet, parseDotNet } from './dotnet-format.ts';
-import { compileRegex, replace } from './replace.ts';
+import { compileRegex, prepareRegexes, type RegexFor, replace } from './replace.ts';
 import { inStr, left, mid, normalizeDiacritics, properCase, randomString, word } from './text-functions.ts';
 import {
   DropFlow,
@@ -50,10 +50,12 @@ interface Common {
   taint?: TaintPolicy;
   /** Load-time check of the argument expressions: a message and the index of the offending argument. */
   check?: (args: readonly Expr[]) => { message: string; index: number } | undefined;
+  /** Load-time work for one call site (after check), handed to every call of that site. */
+  prepare?: (args: readonly Expr[]) => unknown;
 }
 export type FunctionDef =
-  | (Common & { lazy?: false; call: (args: Arg[], ctx: EvaluationContext) => Value })
-  | (Common & { lazy: true; call: (args: Thunk[], ctx: EvaluationContext) => Value });
+  | (Common & { lazy?: false; call: (args: Arg[], ctx: EvaluationContext, prepared?: unknown) => Value })
+  | (Common & { lazy: true; call: (args: Thunk[], ctx: EvaluationContext, prepared?: unknown) => Value });
 
 const text = toText;
 const list = toList;
@@ -366,20 +368,25 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
     min: 2,
     max: 7,
     check: checkRegex(2),
+    prepare: (args) => prepareRegexes(constantString(args[2])),
     call: (
       [source, oldValue, regexPattern, regexGroupName, replacementValue, replacementAttribute, template],
       _ctx,
+      prepared,
     ) =>
-      replace({
-        source: text(source),
-        oldValue: text(oldValue) ?? undefined,
-        regexPattern: text(regexPattern) ?? undefined,
-        regexGroupName: text(regexGroupName) ?? undefined,
-        replacementValue: text(replacementValue) ?? undefined,
-        replacementAttribute: replacementAttribute === undefined ? undefined : text(replacementAttribute),
-        replacementAttributeGiven: replacementAttribute !== undefined,
-        template: text(template) ?? undefined,
-      }),
+      replace(
+        {
+          source: text(source),
+          oldValue: text(oldValue) ?? undefined,
+          regexPattern: text(regexPattern) ?? undefined,
+          regexGroupName: text(regexGroupName) ?? undefined,
+          replacementValue: text(replacementValue) ?? undefined,
+          replacementAttribute: replacementAttribute === undefined ? undefined : text(replacementAttribute),
+          replacementAttributeGiven: replacementAttribute !== undefined,
+          template: text(template) ?? undefined,
+        },
+        prepared as RegexFor | undefined,
+      ),
   },
   // Evaluated as a list of candidates; the listener picks the first the directory does not hold yet.
   SelectUniqueValue: {

@@ -22,21 +22,43 @@ export function compileRegex(pattern: string, flags = 'g'): RegExp {
   }
 }
 
+export type RegexFlags = 'g' | 'gd' | '';
+/** The compiled pattern for a Replace call; patterns fixed in the mapping are compiled once, at load. */
+export type RegexFor = (pattern: string, flags: RegexFlags) => RegExp;
+
+/**
+ * The regexes of one Replace call site. A pattern written in the mapping (the usual case) is compiled here,
+ * when the mapping loads, in each form Replace uses; one computed from attributes is compiled when it is used.
+ * The compiled regexes are shared by every evaluation: Replace only uses them synchronously, from lastIndex 0.
+ */
+export function prepareRegexes(constantPattern: string | undefined): RegexFor {
+  if (constantPattern === undefined) return compileRegex;
+  const compiled: Record<RegexFlags, RegExp> = {
+    g: compileRegex(constantPattern, 'g'),
+    gd: compileRegex(constantPattern, 'gd'),
+    '': compileRegex(constantPattern, ''),
+  };
+  return (pattern, flags) => (pattern === constantPattern ? compiled[flags] : compileRegex(pattern, flags));
+}
+
 /** .NET substitutions ${name} and $1 → JavaScript's $<name> and $1. */
 function jsReplacement(value: string): string {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, '$<$1>');
 }
 
-function replaceGroup(source: string, pattern: string, group: string, replacement: string): string {
-  const regex = compileRegex(pattern, 'gd');
+function replaceGroup(regex: RegExp, source: string, group: string, replacement: string): string {
   let out = '';
   let last = 0;
-  for (const match of source.matchAll(regex)) {
+  // exec on the shared regex rather than matchAll, which would construct a copy of it on every call.
+  regex.lastIndex = 0;
+  for (let match = regex.exec(source); match; match = regex.exec(source)) {
+    if (match[0] === '') regex.lastIndex++;
     const span = match.indices?.groups?.[group];
     if (!span) continue;
     out += source.slice(last, span[0]) + replacement;
     last = span[1];
   }
+  regex.lastIndex = 0;
   return out + source.slice(last);
 }
 
@@ -46,7 +68,7 @@ function replaceGroup(source: string, pattern: string, group: string, replacemen
  * substitutions); regexPattern+regexGroupName+replacementValue (only the group's span); regexPattern+
  * regexGroupName+replacementAttributeName (source if it has a value, else the group taken from that attribute).
  */
-export function replace(args: ReplaceArgs): string | null {
+export function replace(args: ReplaceArgs, regexFor: RegexFor = compileRegex): string | null {
   const { source, oldValue, regexPattern, regexGroupName, replacementValue, template } = args;
   if (oldValue !== undefined && template !== undefined) {
     return source === null ? null : template.split(oldValue).join(source);
@@ -55,7 +77,7 @@ export function replace(args: ReplaceArgs): string | null {
     if (source !== null && source !== '') return source;
     const fallback = args.replacementAttribute;
     if (fallback === null || fallback === undefined) return null;
-    const match = compileRegex(regexPattern, '').exec(fallback);
+    const match = regexFor(regexPattern, '').exec(fallback);
     return match?.groups?.[regexGroupName] ?? null;
   }
   if (source === null) return null;
@@ -64,8 +86,8 @@ export function replace(args: ReplaceArgs): string | null {
   }
   if (regexPattern !== undefined && replacementValue !== undefined) {
     if (regexGroupName !== undefined)
-      return replaceGroup(source, regexPattern, regexGroupName, replacementValue);
-    return source.replace(compileRegex(regexPattern), jsReplacement(replacementValue));
+      return replaceGroup(regexFor(regexPattern, 'gd'), source, regexGroupName, replacementValue);
+    return source.replace(regexFor(regexPattern, 'g'), jsReplacement(replacementValue));
   }
   return source;
 }

@@ -70,6 +70,7 @@ export function tracedCall(
   def: FunctionDef,
   args: (() => Traced)[],
   ctx: EvaluationContext,
+  prepared?: unknown,
 ): Traced {
   const plain = (i: number) => flatten(args[i]?.());
   switch (name) {
@@ -110,10 +111,10 @@ export function tracedCall(
   const flat = values.map(flatten);
   if (def.taint === 'map' && values[0] instanceof AttributeText) {
     const rest = flat.slice(1);
-    const call = def.call as (a: Arg[], c: EvaluationContext) => Value;
+    const call = def.call as (a: Arg[], c: EvaluationContext, p?: unknown) => Value;
     return new AttributeText(
       values[0].parts.map((p) => ({
-        text: toTextOrEmpty(call([p.text, ...rest], ctx)),
+        text: toTextOrEmpty(call([p.text, ...rest], ctx, prepared)),
         fromAttribute: p.fromAttribute,
       })),
     );
@@ -126,7 +127,8 @@ export function tracedCall(
               v,
         ),
         ctx,
+        prepared,
       )
-    : def.call(flat, ctx);
+    : def.call(flat, ctx, prepared);
   return values.some((v) => v instanceof AttributeText) ? AttributeText.of(result) : result;
 }
