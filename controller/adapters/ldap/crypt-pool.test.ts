@@ -1,0 +1,61 @@
+import { verify } from 'unixcrypt';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CryptPoolError, createCryptPool } from './crypt-pool.ts';
+
+describe('crypt pool', () => {
+  const pool = createCryptPool(2);
+  afterAll(() => pool.close());
+
+  it.each([
+    { reason: 'a generated password of the reference mapping', password: 'k7#Qz!2mR_vA9pLx0cWe' },
+    { reason: 'non-ASCII text (hashed as UTF-8)', password: 'Grüße-Ölfass-日本' },
+    { reason: 'longer than one SHA-512 digest (64 bytes)', password: 'x'.repeat(100) },
+    { reason: 'a single character', password: 'a' },
+  ])('hashes $reason into a {CRYPT}$6$ value that verifies', async ({ password }) => {
+    const value = await pool.hash(password);
+    expect(value).toMatch(/^\{CRYPT\}\$6\$[./0-9A-Za-z]{16}\$[./0-9A-Za-z]{86}$/);
+    const crypt = value.slice('{CRYPT}'.length);
+    expect(verify(password, crypt)).toBe(true);
+    expect(verify(`${password}!`, crypt)).toBe(false);
+  });
+
+  it('salts every hash: the same password twice gives two values', async () => {
+    const [a, b] = await Promise.all([pool.hash('same'), pool.hash('same')]);
+    expect(a).not.toBe(b);
+  });
+
+  it('hashes off the event loop: the loop keeps turning while hashes are pending', async () => {
+    let turns = 0;
+    let turning = true;
+    const turn = () => {
+      turns++;
+      if (turning) setImmediate(turn);
+    };
+    setImmediate(turn);
+    // Hashed on this thread, the batch would run before the first turn; on threads, the loop turns meanwhile.
+    const pending = Array.from({ length: 8 }, (_, i) => pool.hash(`password-${i}`));
+    const first = await Promise.race(pending);
+    const turnsBeforeFirst = turns;
+    turning = false;
+    await Promise.all(pending);
+    expect(first).toMatch(/^\{CRYPT\}/);
+    expect(turnsBeforeFirst).toBeGreaterThan(0);
+  });
+
+  it('queues more hashes than threads and answers each its own', async () => {
+    const passwords = Array.from({ length: 12 }, (_, i) => `queued-${i}`);
+    const values = await Promise.all(passwords.map((p) => pool.hash(p)));
+    values.forEach((value, i) => {
+      expect(verify(passwords[i] as string, value.slice('{CRYPT}'.length))).toBe(true);
+    });
+  });
+
+  it('refuses hashes once closed, and the pending ones with it', async () => {
+    const closing = createCryptPool(1);
+    const pending = Promise.allSettled([closing.hash('one'), closing.hash('two')]);
+    await closing.close();
+    const results = [...(await pending), ...(await Promise.allSettled([closing.hash('three')]))];
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(CryptPoolError);
+  });
+});
