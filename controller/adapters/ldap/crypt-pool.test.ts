@@ -11,7 +11,7 @@ describe('crypt pool', () => {
     { reason: 'non-ASCII text (hashed as UTF-8)', password: 'Grüße-Ölfass-日本' },
     { reason: 'longer than one SHA-512 digest (64 bytes)', password: 'x'.repeat(100) },
     { reason: 'a single character', password: 'a' },
-  ])('hashes $reason into a {CRYPT}$6$ value that verifies', async ({ password }) => {
+  ])('hashes $reason into a SHA-crypt value that verifies', async ({ password }) => {
     const value = await pool.hash(password);
     expect(value).toMatch(/^\{CRYPT\}\$6\$[./0-9A-Za-z]{16}\$[./0-9A-Za-z]{86}$/);
     const crypt = value.slice('{CRYPT}'.length);
@@ -44,10 +44,27 @@ describe('crypt pool', () => {
 
   it('queues more hashes than threads and answers each its own', async () => {
     const passwords = Array.from({ length: 12 }, (_, i) => `queued-${i}`);
-    const values = await Promise.all(passwords.map((p) => pool.hash(p)));
+    const pending = passwords.map((p) => pool.hash(p));
+    expect(pool.threads()).toBe(2);
+    const values = await Promise.all(pending);
     values.forEach((value, i) => {
       expect(verify(passwords[i] as string, value.slice('{CRYPT}'.length))).toBe(true);
     });
+  });
+
+  it('stops a thread idle for longer than allowed, and starts one again for the next hash', async () => {
+    const brief = createCryptPool(1, 50);
+    try {
+      expect(verify('first', (await brief.hash('first')).slice('{CRYPT}'.length))).toBe(true);
+      expect(brief.threads()).toBe(1);
+      for (let waited = 0; brief.threads() > 0 && waited < 5000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(brief.threads()).toBe(0);
+      expect(verify('again', (await brief.hash('again')).slice('{CRYPT}'.length))).toBe(true);
+      expect(brief.threads()).toBe(1);
+    } finally {
+      await brief.close();
+    }
   });
 
   it('refuses hashes once closed, and the pending ones with it', async () => {

@@ -7,6 +7,8 @@ import type { CryptReply, CryptRequest } from './crypt-worker.ts';
 export interface CryptPool {
   /** The `{CRYPT}$6$…` value for a password. */
   hash(password: string): Promise<string>;
+  /** How many threads run now, idle ones included. */
+  threads(): number;
   /** Stops the threads; hashes still waiting are refused. */
   close(): Promise<void>;
 }
@@ -17,6 +19,12 @@ export class CryptPoolError extends Error {
   public override readonly name = 'CryptPoolError';
 }
 
+// Each thread is a V8 instance of its own, about 25 MiB resident, and the listener's limit is 512 MiB: four
+// threads hash about 300 passwords a second, far beyond Entra's pace, whatever the node's core count.
+export const MAX_THREADS = 4;
+// An idle thread gives its memory back after this long.
+const IDLE_MS = 30_000;
+
 // The worker's module beside this one: .ts when run from source, .js once built.
 const WORKER_URL = new URL(`./crypt-worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url);
 
@@ -26,11 +34,18 @@ interface Job {
   reject(error: Error): void;
 }
 
-/** A pool of at most `size` threads, started on first use; idle threads do not keep the process alive. */
-export function createCryptPool(size = availableParallelism()): CryptPool {
+/**
+ * A pool of at most `size` threads (one per core, up to MAX_THREADS), started on demand and stopped after
+ * IDLE_MS without work; idle threads do not keep the process alive.
+ */
+export function createCryptPool(
+  size = Math.min(availableParallelism(), MAX_THREADS),
+  idleMs = IDLE_MS,
+): CryptPool {
   const idle: Worker[] = [];
   const running = new Map<Worker, Job>();
   const all = new Set<Worker>();
+  const idleTimers = new Map<Worker, NodeJS.Timeout>();
   const queue: Job[] = [];
   let nextId = 0;
   let closed = false;
@@ -42,6 +57,13 @@ export function createCryptPool(size = availableParallelism()): CryptPool {
     if (job) settle(job);
   }
 
+  // Out of the idle list first, so no job goes to a thread that is stopping.
+  function retire(worker: Worker): void {
+    const at = idle.indexOf(worker);
+    if (at >= 0) idle.splice(at, 1);
+    void worker.terminate();
+  }
+
   function spawn(): Worker {
     const worker = new Worker(WORKER_URL);
     all.add(worker);
@@ -50,11 +72,14 @@ export function createCryptPool(size = availableParallelism()): CryptPool {
         'value' in reply ? job.resolve(reply.value) : job.reject(new CryptPoolError(reply.error)),
       );
       idle.push(worker);
+      idleTimers.set(worker, setTimeout(() => retire(worker), idleMs).unref());
       dispatch();
     });
     // An uncaught error ends the thread: its job fails, the next job gets a new thread.
     worker.on('error', (error) => finish(worker, (job) => job.reject(new CryptPoolError(error.message))));
     worker.on('exit', () => {
+      clearTimeout(idleTimers.get(worker));
+      idleTimers.delete(worker);
       all.delete(worker);
       const at = idle.indexOf(worker);
       if (at >= 0) idle.splice(at, 1);
@@ -68,6 +93,8 @@ export function createCryptPool(size = availableParallelism()): CryptPool {
     while (!closed && queue.length > 0) {
       const worker = idle.pop() ?? (all.size < size ? spawn() : undefined);
       if (!worker) return;
+      clearTimeout(idleTimers.get(worker));
+      idleTimers.delete(worker);
       const job = queue.shift() as Job;
       running.set(worker, job);
       worker.ref();
@@ -83,6 +110,7 @@ export function createCryptPool(size = availableParallelism()): CryptPool {
         dispatch();
       });
     },
+    threads: () => all.size,
     async close() {
       closed = true;
       for (const job of queue.splice(0)) job.reject(new CryptPoolError('the hashing pool is closed'));
