@@ -54,6 +54,16 @@ describe('userPassword values slapd verifies with its own bind', () => {
     await expect(binds(dn, password.slice(0, -1))).rejects.toBeInstanceOf(InvalidCredentialsError);
   });
 
+  it.each([
+    { reason: 'exactly 64 bytes', password: 'p'.repeat(64) },
+    { reason: '128 bytes', password: 'Pass-Wort-'.repeat(13).slice(0, 128) },
+    { reason: '65 bytes of UTF-8', password: `${'ü'.repeat(32)}x` },
+  ])('CRYPT-SHA512: a password of $reason binds, one byte less is refused', async ({ password }) => {
+    const dn = await userWith(await hashPassword(password, 'CRYPT-SHA512'));
+    await binds(dn, password);
+    await expect(binds(dn, password.slice(0, -1))).rejects.toBeInstanceOf(InvalidCredentialsError);
+  });
+
   it('CRYPT-SHA512: hashes computed at once on the threads each verify their own password', async () => {
     const passwords = Array.from({ length: 6 }, generated);
     const values = await Promise.all(passwords.map((p) => hashPassword(p, 'CRYPT-SHA512')));
