@@ -1,7 +1,9 @@
 // The listener under Entra-shaped load, against the directory's own limit, in one run:
 //  1. users created per second through SCIM (matching GET, then POST, 16 in parallel as Entra does) against
-//     ldapadd of the same entries into an identical slapd; then the same users updated (PATCH of two
-//     attributes) against ldapmodify of the same changes; the listener's CPU per request;
+//     ldapadd of the same entries into an identical slapd, and the matching GET's latency meanwhile; then the
+//     same users updated (PATCH of two attributes) against ldapmodify of the same changes; the listener's CPU
+//     per request; then the creates again with the reference mapping's generated initial password
+//     (RandomString), hashed with CRYPT-SHA512 and then with SSHA512, each into another fresh slapd;
 //  2. matching-GET latency (p50/p99) with 100,000 users in the directory;
 //  3. the listener's resident memory with those 100,000 users.
 // Run: node bench/listener.ts [creates] [directory users]
@@ -24,10 +26,13 @@ const GETS = 2000;
 const noSync = process.argv.includes('--no-sync');
 const root = join(import.meta.dirname, '..');
 
-// The contoso mappings without userPassword: CRYPT-SHA512 costs about 10 ms per password (5,000 SHA-512
-// rounds), so a create with a generated password is bound by hashing, not by the listener or LDAP.
-const benchManifests = (slapd: Slapd) =>
-  manifests(slapd, { mappings: contosoMappings(undefined, { password: false }) });
+// The contoso mappings without userPassword, and as the reference setup has them: a generated initial
+// password hashed with CRYPT-SHA512 (5,000 SHA-512 rounds, 10 ms or more of CPU per create).
+const benchManifests = (slapd: Slapd, password?: 'CRYPT-SHA512' | 'SSHA512') =>
+  manifests(slapd, {
+    mappings: contosoMappings(undefined, { password: password !== undefined }),
+    ...(password ? { spec: `  passwordHash: ${password}` } : {}),
+  });
 
 const user = (i: number, prefix: string) => ({
   userName: `${prefix}${i}@example.org`,
@@ -89,6 +94,22 @@ async function matchingGet(url: string, userName: string): Promise<number> {
   return body.totalResults;
 }
 
+/** Creates as Entra sends them, 16 at a time: the matching GET (timed), then the POST; the ids and GET times. */
+async function createUsers(url: string, prefix: string): Promise<{ ids: string[]; getMs: number[] }> {
+  const ids: string[] = [];
+  const getMs: number[] = [];
+  await inParallel(creates, async (i) => {
+    const u = user(i, prefix);
+    const start = performance.now();
+    if ((await matchingGet(url, u.userName)) !== 0) throw new Error('unexpected match');
+    getMs.push(performance.now() - start);
+    const response = await fetch(`${url}/Users`, { method: 'POST', headers, body: JSON.stringify(u) });
+    if (response.status !== 201) throw new Error(`POST ${response.status}: ${await response.text()}`);
+    ids[i] = ((await response.json()) as { id: string }).id;
+  });
+  return { ids, getMs: getMs.sort((a, b) => a - b) };
+}
+
 async function inParallel(count: number, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
@@ -143,19 +164,8 @@ try {
     slapd: await cpuMs(scimSlapd.pid),
     bench: process.cpuUsage(),
   };
-  const ids: string[] = [];
   let t = performance.now();
-  await inParallel(creates, async (i) => {
-    const u = user(i, 'scim');
-    if ((await matchingGet(listener.url, u.userName)) !== 0) throw new Error('unexpected match');
-    const response = await fetch(`${listener.url}/Users`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(u),
-    });
-    if (response.status !== 201) throw new Error(`POST ${response.status}: ${await response.text()}`);
-    ids[i] = ((await response.json()) as { id: string }).id;
-  });
+  const { ids, getMs: getWhileCreating } = await createUsers(listener.url, 'scim');
   const scimRate = creates / ((performance.now() - t) / 1000);
   const benchCpu = process.cpuUsage(cpuBefore.bench);
   const perCreate = {
@@ -184,6 +194,23 @@ try {
   const cpuPerUpdate = ((await cpuMs(listener.pid)) - listenerCpuBeforeUpdates) / creates;
   await listener.stop();
   await scimSlapd.stop();
+
+  // 1b. The same creates with the reference mapping's generated password, each scheme into a fresh slapd.
+  const withPassword = async (scheme: 'CRYPT-SHA512' | 'SSHA512', prefix: string) => {
+    const slapd = await startSlapd({ seed: [join(root, 'test', 'data', 'empty.ldif')], noSync });
+    await writeFile(join(work, 'listener.yaml'), benchManifests(slapd, scheme));
+    const l = await startListenerProcess(work);
+    const cpuBefore = await cpuMs(l.pid);
+    const start = performance.now();
+    const { getMs } = await createUsers(l.url, prefix);
+    const rate = creates / ((performance.now() - start) / 1000);
+    const cpuPerCreate = ((await cpuMs(l.pid)) - cpuBefore) / creates;
+    await l.stop();
+    await slapd.stop();
+    return { rate, getP50: percentile(getMs, 50), getP99: percentile(getMs, 99), cpuPerCreate };
+  };
+  const crypt = await withPassword('CRYPT-SHA512', 'pw');
+  const ssha = await withPassword('SSHA512', 'ssha');
 
   // 2 and 3. A directory with `population` users (loaded offline with slapadd), matching GETs, listener RSS.
   await writeFile(
@@ -222,10 +249,15 @@ try {
       `| users created per second, SCIM (matching GET + POST) | ${scimRate.toFixed(0)} |`,
       `| entries added per second, ldapadd of the same entries | ${ldapaddRate.toFixed(0)} |`,
       `| SCIM / ldapadd | ${(scimRate / ldapaddRate).toFixed(2)} |`,
+      `| users created per second with the generated password: CRYPT-SHA512 / SSHA512 | ${crypt.rate.toFixed(0)} / ${ssha.rate.toFixed(0)} |`,
+      `| the same / ldapadd | ${(crypt.rate / ldapaddRate).toFixed(2)} / ${(ssha.rate / ldapaddRate).toFixed(2)} |`,
+      `| matching GET p50 / p99 while ${CONCURRENCY} clients create, no password | ${percentile(getWhileCreating, 50).toFixed(2)} / ${percentile(getWhileCreating, 99).toFixed(2)} ms |`,
+      `| the same with the generated password: CRYPT-SHA512; SSHA512 | ${crypt.getP50.toFixed(2)} / ${crypt.getP99.toFixed(2)} ms; ${ssha.getP50.toFixed(2)} / ${ssha.getP99.toFixed(2)} ms |`,
       `| users updated per second, SCIM (PATCH of displayName and familyName) | ${scimUpdateRate.toFixed(0)} |`,
       `| entries modified per second, ldapmodify of the same changes | ${ldapmodifyRate.toFixed(0)} |`,
       `| SCIM / ldapmodify | ${(scimUpdateRate / ldapmodifyRate).toFixed(2)} |`,
       `| CPU per SCIM create: listener / slapd / load generator | ${perCreate.listener.toFixed(2)} / ${perCreate.slapd.toFixed(2)} / ${perCreate.bench.toFixed(2)} ms |`,
+      `| listener CPU per create with the password (all its threads): CRYPT-SHA512 / SSHA512 | ${crypt.cpuPerCreate.toFixed(2)} / ${ssha.cpuPerCreate.toFixed(2)} ms |`,
       `| listener CPU per update / per matching GET | ${cpuPerUpdate.toFixed(2)} / ${cpuPerGet.toFixed(2)} ms |`,
       `| matching GET p50 / p99, ${population} users | ${percentile(latencies, 50).toFixed(2)} ms / ${percentile(latencies, 99).toFixed(2)} ms |`,
       `| listener RSS, started / after ${GETS} GETs | ${rssIdle.toFixed(0)} MiB / ${rssAfter.toFixed(0)} MiB |`,
@@ -235,6 +267,12 @@ try {
   await recordFigures({
     scimCreatesPerSecond: scimRate,
     ldapaddPerSecond: ldapaddRate,
+    scimCreatesWithPasswordPerSecond: crypt.rate,
+    scimCreatesWithSsha512PerSecond: ssha.rate,
+    getWhileCreatingP99Ms: percentile(getWhileCreating, 99),
+    getWhileCreatingWithPasswordP99Ms: crypt.getP99,
+    getWhileCreatingWithSsha512P99Ms: ssha.getP99,
+    listenerCpuPerCreateWithPasswordMs: crypt.cpuPerCreate,
     scimUpdatesPerSecond: scimUpdateRate,
     ldapmodifyPerSecond: ldapmodifyRate,
     getP50Ms: percentile(latencies, 50),

@@ -210,7 +210,8 @@ export const ldapConnectorSpec = {
       type: 'string',
       enum: ['CRYPT-SHA512', 'SSHA', 'SSHA512', 'None'],
       default: 'CRYPT-SHA512',
-      description: 'How userPassword is hashed before it is written; None lets the directory hash it.',
+      description:
+        'How userPassword is hashed before it is written. CRYPT-SHA512 ({CRYPT}$6$, 5,000 rounds) suits any password; SSHA512 and SSHA are one salted digest, only for generated values of at least 100 bits (a userPassword mapping of any other kind is refused); None lets the directory hash it.',
     },
     deprovisioning: {
       type: 'object',

@@ -132,7 +132,7 @@ export function createUserService(options: UserServiceOptions) {
     return entry;
   }
 
-  function withPassword(attributes: LdapAttributes, resource: Json): LdapAttributes {
+  async function withPassword(attributes: LdapAttributes, resource: Json): Promise<LdapAttributes> {
     const out = { ...attributes };
     const password = getIgnoreCase(resource, 'password');
     if (
@@ -144,7 +144,7 @@ export function createUserService(options: UserServiceOptions) {
     }
     for (const key of Object.keys(out)) {
       if (key.toLowerCase() === 'userpassword')
-        out[key] = (out[key] ?? []).map((p) => hashPassword(p, spec.passwordHash));
+        out[key] = await Promise.all((out[key] ?? []).map((p) => hashPassword(p, spec.passwordHash)));
     }
     return out;
   }
@@ -312,7 +312,7 @@ export function createUserService(options: UserServiceOptions) {
         await assertUnique(computed.attributes);
         return chooseUniqueValues(computed, isTaken);
       });
-      const attributes = withPassword(desired.attributes, resource);
+      const attributes = await withPassword(desired.attributes, resource);
       for (const { target, min, max } of desired.allocate) {
         if (valuesOf(attributes, target).length === 0)
           attributes[target] = [String(await ldap(`allocate ${target}`, () => allocate(target, min, max)))];
@@ -337,7 +337,7 @@ export function createUserService(options: UserServiceOptions) {
       const desired = await mapped(() =>
         applyEcmaExtension(set, toLdap(set, resource, 'update', ctx), resource, 'update', current.attributes),
       );
-      const attributes = withPassword(desired.attributes, resource);
+      const attributes = await withPassword(desired.attributes, resource);
       return view(await write(current, diffAttributes(attributes, current.attributes)));
     },
 
@@ -361,7 +361,7 @@ export function createUserService(options: UserServiceOptions) {
         applyEcmaExtension(set, toLdap(subset, resource, 'update', ctx), ecma, 'update'),
       );
       const password = touched.has('password') ? resource : {};
-      const attributes = withPassword(desired.attributes, password);
+      const attributes = await withPassword(desired.attributes, password);
       // Checked before anything is written: a remove the directory refuses, or that would not take, is a 400.
       const planned = diffAttributes(attributes, entry.attributes);
       assertDirectoryKeeps(planned, await requiredOf(entry), operations);

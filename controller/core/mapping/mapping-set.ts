@@ -11,6 +11,7 @@ import {
 import { buildDn } from './dn-expression.ts';
 import { type CompiledExpression, compileExpression } from './expression/compile.ts';
 import { ExpressionError } from './expression/errors.ts';
+import { fastHashProblems } from './password-source.ts';
 
 export type MappingKind =
   | { kind: 'source'; source: string }
@@ -149,6 +150,7 @@ export function compileMappingSet(
     const problem = probeDn(dn, baseDN);
     if (problem) problems.push({ path: `${dn.origin}.target`, message: problem });
   }
+  if (object === 'User') problems.push(...fastHashProblems(connector.spec.passwordHash, compiled));
   if (problems.length) throw new ConfigError('InvalidExpression', subject, problems);
   const others = compiled.filter((m) => m !== dn);
   const { user, group } = connector.spec;

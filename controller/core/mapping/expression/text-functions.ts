@@ -187,6 +187,22 @@ export interface RandomStringSpec {
   avoid: string;
 }
 
+/**
+ * The least entropy of a RandomString value, in bits: each required character drawn from its class, the rest
+ * from all classes (the shuffle adds more, not counted).
+ */
+export function randomStringBits(spec: RandomStringSpec): number {
+  const pools = poolsWithout(spec.avoid);
+  const all = pools.digits + pools.special + pools.upper + pools.lower;
+  const bits = (size: number) => (size > 1 ? Math.log2(size) : 0);
+  const required = (['digits', 'special', 'upper', 'lower'] as const).reduce(
+    (sum, key) => sum + spec[key] * bits(pools[key].length),
+    0,
+  );
+  const minimums = spec.digits + spec.special + spec.upper + spec.lower;
+  return required + Math.max(0, spec.length - minimums) * bits(all.length);
+}
+
 /** RandomString: at least the given count of each class, the rest from all classes, none of `avoid`, shuffled. */
 export function randomString(spec: RandomStringSpec, randomBytes: (n: number) => Uint8Array): string {
   const { length, avoid } = spec;
