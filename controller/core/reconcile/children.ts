@@ -128,12 +128,26 @@ export function renderChildren(
     kind: 'Deployment',
     metadata: metadata(connector, name),
     spec: {
-      replicas: 1,
+      replicas: connector.spec.scim.replicas,
       selector: { matchLabels: labels(connector) },
       template: {
         metadata: { labels: labels(connector) },
         spec: {
           automountServiceAccountToken: false,
+          // Soft: a single-node cluster still runs every replica.
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: 100,
+                  podAffinityTerm: {
+                    topologyKey: 'kubernetes.io/hostname',
+                    labelSelector: { matchLabels: labels(connector) },
+                  },
+                },
+              ],
+            },
+          },
           securityContext: {
             runAsNonRoot: true,
             runAsUser: 65532,
@@ -189,7 +203,14 @@ export function renderChildren(
       ports: [{ name: 'scim', port, targetPort: 'scim', protocol: 'TCP' }],
     },
   };
-  return [configMap, deployment, service];
+  // maxUnavailable rather than minAvailable: a drain may still take a single replica, never two at once.
+  const budget: KubeObject = {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: metadata(connector, name),
+    spec: { maxUnavailable: 1, selector: { matchLabels: labels(connector) } },
+  };
+  return [configMap, deployment, service, budget];
 }
 
 /** The generated serving certificate's Secret (kubernetes.io/tls), owned by the connector. */
