@@ -7,6 +7,7 @@
 #   scripts/cluster.sh up        start the cluster (a second `up` reuses what runs); last line: export KUBECONFIG=...
 #   scripts/cluster.sh down      stop everything `up` started, by PID, and remove its state and network devices
 #   scripts/cluster.sh status    says whether the cluster runs (exit 0) or not (exit 1)
+#   scripts/cluster.sh load F    imports the OCI archive F into the node's containerd (scripts/image.sh does)
 #
 # Traffic stays inside this machine: the node's address is the address of a bridge this script creates, pods
 # get addresses on that bridge and routes to it and to the Service range only, and forwarding from the bridge
@@ -34,13 +35,9 @@ PAUSE_IMAGE=localhost/scim-ldap-pause:1
 CONTAINERD_VERSION="$(module_version github.com/containerd/containerd/v2 "$ROOT/tools/containerd/go.mod")"
 NODE_BIN_DIR="$CACHE_DIR/cluster-bin/$KUBE_VERSION-containerd$CONTAINERD_VERSION"
 ADMIN_KUBECONFIG="$CLUSTER_DIR/admin.kubeconfig"
-BUILDAH_ROOT="$CACHE_DIR/buildah"
-BUILDAH_RUNROOT=/run/scim-ldap-buildah
 # Started in this order, stopped in the reverse one.
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy)
-export BUILDAH_ROOT BUILDAH_RUNROOT CONTAINERD_SOCK NODE_BIN_DIR
 
-buildah_() { buildah --root "$BUILDAH_ROOT" --runroot "$BUILDAH_RUNROOT" --storage-driver vfs "$@"; }
 ctr_() { "$NODE_BIN_DIR/ctr" --address "$CONTAINERD_SOCK" --namespace k8s.io "$@"; }
 kubectl_() { "$KUBE_BIN_DIR/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
 
@@ -291,6 +288,9 @@ start_control_plane() {
 }
 
 start_containerd() {
+  # CAP_SYS_RESOURCE is bit 24 of the effective capabilities.
+  local restrict_oom=false
+  (((0x$(awk '/^CapEff/ {print $2}' /proc/self/status) >> 24) & 1)) || restrict_oom=true
   mkdir -p "$CLUSTER_DIR/containerd"
   cat >"$CLUSTER_DIR/containerd/config.toml" <<EOF
 version = 3
@@ -307,12 +307,16 @@ state = "$RUN_DIR/containerd-state"
   [plugins.'io.containerd.cri.v1.images'.pinned_images]
     sandbox = "$PAUSE_IMAGE"
 [plugins.'io.containerd.cri.v1.runtime']
+  # Where root lacks CAP_SYS_RESOURCE (as in some VMs), no process may lower its oom_score_adj below its
+  # parent's: the pods' scores are kept at or above containerd's own instead of failing every sandbox.
+  restrict_oom_score_adj = $restrict_oom
   [plugins.'io.containerd.cri.v1.runtime'.containerd]
     default_runtime_name = "runc"
     [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
       runtime_type = "io.containerd.runc.v2"
       [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
         BinaryName = "$(command -v runc)"
+        Root = "$RUN_DIR/runc"
         SystemdCgroup = false
   [plugins.'io.containerd.cri.v1.runtime'.cni]
     bin_dirs = ["/usr/lib/cni"]
@@ -334,7 +338,7 @@ import_pause_image() {
   buildah_ rm "$ctr" >/dev/null
   rm -f "$archive"
   buildah_ push -q "$PAUSE_IMAGE" "oci-archive:$archive:$PAUSE_IMAGE"
-  ctr_ images import --no-unpack=false "$archive" >/dev/null
+  ctr_ images import "$archive" >/dev/null
   rm -f "$archive"
 }
 
@@ -448,6 +452,21 @@ remove_pod_netns() {
   done
 }
 
+# The KUBE- chains the kubelet and kube-proxy made (kube-proxy --cleanup leaves the kubelet's), and the rules of
+# the built-in chains that jump to them.
+remove_kube_chains() {
+  local cmd table rule chain
+  for cmd in iptables ip6tables; do
+    for table in filter nat mangle; do
+      $cmd -t "$table" -S 2>/dev/null | grep -E '^-A [A-Z]+ .*-j KUBE-' | while read -r rule; do
+        eval "$cmd -t $table ${rule/#-A/-D}" || true
+      done
+      for chain in $($cmd -t "$table" -S 2>/dev/null | awk '/^-N KUBE-/ {print $2}'); do $cmd -t "$table" -F "$chain"; done
+      for chain in $($cmd -t "$table" -S 2>/dev/null | awk '/^-N KUBE-/ {print $2}'); do $cmd -t "$table" -X "$chain"; done
+    done
+  done
+}
+
 down() {
   require_root
   local c i
@@ -460,6 +479,7 @@ down() {
   pkill -KILL -f "containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK" 2>/dev/null || true
   kill_pod_processes
   [ -x "$NODE_BIN_DIR/kube-proxy" ] && "$NODE_BIN_DIR/kube-proxy" --cleanup >/dev/null 2>&1 || true
+  remove_kube_chains
   remove_pod_netns
   remove_mounts_under "$CLUSTER_DIR" "$RUN_DIR"
   find /sys/fs/cgroup/*/kubepods -depth -type d -exec rmdir {} + 2>/dev/null || true
@@ -481,5 +501,10 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: scripts/cluster.sh install|up|down|status" >&2; exit 2 ;;
+  load)
+    require_root
+    running containerd || { echo "the cluster does not run: scripts/cluster.sh up first" >&2; exit 1; }
+    ctr_ images import "${2:?usage: scripts/cluster.sh load ARCHIVE}" >/dev/null
+    ;;
+  *) echo "usage: scripts/cluster.sh install|up|down|status|load ARCHIVE" >&2; exit 2 ;;
 esac

@@ -30,12 +30,9 @@ while [ $# -gt 0 ]; do
 done
 [ "$(id -u)" -eq 0 ] || { echo "scripts/image.sh needs root (buildah stores images under root)" >&2; exit 1; }
 
-BUILDAH_ROOT="$CACHE_DIR/buildah"
-BUILDAH_RUNROOT=/run/scim-ldap-buildah
 NPM_VERSION=11.6.2
 BUILD_BASE=localhost/scim-ldap-base-build:node$NODE_VERSION
 RUNTIME_BASE=localhost/scim-ldap-base-runtime:node$NODE_VERSION
-buildah_() { buildah --root "$BUILDAH_ROOT" --runroot "$BUILDAH_RUNROOT" --storage-driver overlay "$@"; }
 
 ensure_packages() {
   command -v buildah >/dev/null 2>&1 && command -v mmdebstrap >/dev/null 2>&1 && return
@@ -104,17 +101,17 @@ start=$SECONDS
 buildah_ build --quiet --isolation chroot --network host --layers "${build_args[@]}" -t "$TAG" -f "$ROOT/Dockerfile" "$ROOT" >/dev/null
 log "built $TAG in $((SECONDS - start)) s"
 
+# The archive names the image as the kubelet resolves an unqualified name (docker.io/library/...).
+ref="$TAG"
+case "$ref" in */*) ;; *) ref="docker.io/library/$ref" ;; esac
 archive="${OUTPUT:-$(mktemp -u /tmp/scim-ldap-image.XXXXXX.tar)}"
 if [ -n "$OUTPUT" ] || [ "$LOAD" -eq 1 ]; then
   rm -f "$archive"
-  buildah_ push --quiet "$TAG" "oci-archive:$archive:$TAG"
+  buildah_ push --quiet "$TAG" "oci-archive:$archive:$ref"
 fi
 [ -n "$OUTPUT" ] && log "wrote $OUTPUT"
 if [ "$LOAD" -eq 1 ]; then
-  # Loaded under the name the kubelet resolves an unqualified image to.
-  ref="$TAG"
-  case "$ref" in */*) ;; *) ref="docker.io/library/$ref" ;; esac
-  "$ROOT/scripts/cluster.sh" load "$archive" "$ref"
+  "$ROOT/scripts/cluster.sh" load "$archive"
   log "loaded $ref into the cluster's containerd"
 fi
 [ -z "$OUTPUT" ] && rm -f "$archive"
