@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
 done
 [ "$(id -u)" -eq 0 ] || { echo "scripts/image.sh needs root (buildah stores images under root)" >&2; exit 1; }
 
-NPM_VERSION=11.6.2
+NPM_VERSION=11.19.1
 BUILD_BASE=localhost/scim-ldap-base-build:node$NODE_VERSION
 RUNTIME_BASE=localhost/scim-ldap-base-runtime:node$NODE_VERSION
 
@@ -48,7 +48,8 @@ import_rootfs() {
   local dir=$1 image=$2 user=$3 ctr
   ctr="$(buildah_ from scratch)"
   buildah_ copy "$ctr" "$dir" / >/dev/null
-  buildah_ config --user "$user" --env PATH=/usr/local/bin:/usr/bin:/bin:/nodejs/bin "$ctr"
+  buildah_ config --user "$user" --env PATH=/usr/local/bin:/usr/bin:/bin:/nodejs/bin \
+    --env NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt "$ctr"
   buildah_ commit -q --rm "$ctr" "$image" >/dev/null
 }
 
@@ -70,6 +71,9 @@ make_base_images() {
   cp -a "$work/npm" "$build/usr/local/lib/node_modules/npm"
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$build/usr/local/bin/npm"
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$build/usr/local/bin/npx"
+  cp -L "$build/etc/ssl/certs/ca-certificates.crt" "$work/debian-ca.crt"
+  # npm in the build stage reaches the registry as this machine does, trusting what it trusts.
+  cp -L /etc/ssl/certs/ca-certificates.crt "$build/etc/ssl/certs/ca-certificates.crt"
   has_image "$BUILD_BASE" || import_rootfs "$build" "$BUILD_BASE" 0:0
 
   # Runtime: Node at /nodejs/bin/node, the shared libraries it links (read from the Debian tree), CA
@@ -81,7 +85,7 @@ make_base_images() {
     mkdir -p "$rt$(dirname "$lib")"
     cp -L "$build$lib" "$rt$lib"
   done
-  cp -L "$build/etc/ssl/certs/ca-certificates.crt" "$rt/etc/ssl/certs/"
+  cp "$work/debian-ca.crt" "$rt/etc/ssl/certs/ca-certificates.crt"
   printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$rt/etc/passwd"
   printf 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n' >"$rt/etc/group"
   chmod 1777 "$rt/tmp"

@@ -64,13 +64,15 @@ export async function eventually<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
-  while (Date.now() < deadline) {
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
     try {
       const value = await check();
       if (value !== undefined) return value;
     } catch (error) {
       last = error;
     }
+    // Said once, so that a long wait on a slow machine is visible while it lasts.
+    if (attempt === 0) process.stderr.write(`waiting for ${what}\n`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`${what}: not within ${timeoutMs / 1000} s${last ? ` (last: ${String(last)})` : ''}`);

@@ -83,6 +83,18 @@ export function referencedSecrets(connector: LdapConnector): { name: string; key
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * The connector as its listener reads it: naming the serving certificate's Secret even when the operator
+ * generates it, so the listener serves the mounted certificate instead of making its own.
+ */
+function servedWithMountedCertificate(connector: LdapConnector): LdapConnector {
+  const { spec } = connector;
+  return {
+    ...connector,
+    spec: { ...spec, scim: { ...spec.scim, tls: { secretName: tlsSecretName(connector) } } },
+  };
+}
+
 function manifest(resource: LdapConnector | AttributeMapping): string {
   return dump(
     {
@@ -112,7 +124,7 @@ export function renderChildren(
     kind: 'ConfigMap',
     metadata: metadata(connector, name),
     data: Object.fromEntries([
-      ['connector.yaml', manifest(connector)],
+      ['connector.yaml', manifest(servedWithMountedCertificate(connector))],
       ...[...mappings]
         .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
         .map((m) => [`mapping-${m.metadata.name}.yaml`, manifest(m)]),
