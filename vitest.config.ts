@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: pure unit tests beside the code, and tests against real servers (slapd, kube-apiserver) in test/.
+// Pure unit tests beside the code; tests against real servers (slapd, kube-apiserver) in test/; and the product on
+// a real cluster in test/cluster/.
 export default defineConfig({
   test: {
     projects: [
@@ -14,9 +15,19 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/cluster/**'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The product on a real single-node cluster (scripts/cluster.sh): run on its own, after the others.
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 1_800_000,
         },
       },
     ],

@@ -111,4 +111,6 @@ if [ -z "${SKIP_TEST_TOOLS:-}" ]; then
   ensure_lua
   ensure_kube_binaries
   ensure_helm
+  # The single-node cluster's binaries and packages (kubelet, containerd, buildah, ...).
+  "$ROOT/scripts/cluster.sh" install
 fi

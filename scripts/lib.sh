@@ -20,4 +20,9 @@ HELM_BIN_DIR="$CACHE_DIR/helm/$HELM_VERSION"
 PATH="$ROOT/node_modules/.bin:$TOOLS_DIR/node/bin:$PATH"
 export PATH ROOT CACHE_DIR KUBE_BIN_DIR HELM_BIN_DIR
 
+# buildah's image store for scripts/image.sh and the cluster's sandbox image: the project's own, not the machine's.
+buildah_() {
+  buildah --root "$CACHE_DIR/buildah" --runroot /run/scim-ldap-buildah --storage-driver overlay "$@"
+}
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

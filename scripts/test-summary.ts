@@ -16,6 +16,7 @@ const SERVER_SUITES: Record<string, string> = {
   'test/conformance/': 'slapd',
   'test/e2e/': 'nslcd',
   'test/k8s/': 'kube-apiserver',
+  'test/cluster/': 'cluster',
 };
 
 function suiteOf(file: string): string {
@@ -25,9 +26,12 @@ function suiteOf(file: string): string {
   return path.startsWith('test/') ? 'integration' : 'unit';
 }
 
-const report = JSON.parse(readFileSync(process.argv[2] ?? 'test-results/vitest.json', 'utf8')) as VitestJson;
+// One or more vitest JSON reports (the test command runs the cluster suite on its own).
+const reports = (process.argv.length > 2 ? process.argv.slice(2) : ['test-results/vitest.json']).map(
+  (path) => JSON.parse(readFileSync(path, 'utf8')) as VitestJson,
+);
 const counts = new Map<string, { passed: number; failed: number; skipped: number }>();
-for (const file of report.testResults) {
+for (const file of reports.flatMap((report) => report.testResults)) {
   const suite = suiteOf(file.name);
   const count = counts.get(suite) ?? { passed: 0, failed: 0, skipped: 0 };
   for (const { status } of file.assertionResults) {

@@ -254,6 +254,14 @@ export const ldapConnectorSpec = {
       additionalProperties: false,
       properties: {
         port: { type: 'integer', minimum: 1, maximum: 65535, default: 8585, description: 'HTTPS port.' },
+        replicas: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 20,
+          default: 2,
+          description:
+            'Listener pods; with more than one, a PodDisruptionBudget keeps one available and the pods prefer different nodes.',
+        },
         tokenSecretRef: secretKeyRef('Bearer token Entra sends (at least 12 characters).', 'token'),
         tls: {
           type: 'object',

@@ -312,9 +312,9 @@ export async function startOperator(options: OperatorOptions) {
     if (mappingChanged(m)) enqueueMapping(m);
   });
   mappings.on('delete', enqueueMapping);
-  // A Deployment's status changes often (observedGeneration, replica counts); only availability is reported.
-  // A deleted one is put back at once.
-  const available = new Map<string, boolean>();
+  // A Deployment's status changes often (observedGeneration, conditions); only its available and desired
+  // replicas are reported. A deleted one is put back at once.
+  const available = new Map<string, string>();
   const ownerKey = (d: V1Deployment) => {
     const owner = d.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'LdapConnector');
     return owner && key(d.metadata?.namespace, owner.name);
@@ -322,9 +322,9 @@ export async function startOperator(options: OperatorOptions) {
   const deploymentChanged = (d: V1Deployment) => {
     const k = ownerKey(d);
     if (!k) return;
-    const isAvailable = (d.status?.availableReplicas ?? 0) > 0;
-    if (available.get(k) !== isAvailable) queue.add(k);
-    available.set(k, isAvailable);
+    const replicas = `${d.status?.availableReplicas ?? 0}/${d.spec?.replicas ?? 0}`;
+    if (available.get(k) !== replicas) queue.add(k);
+    available.set(k, replicas);
   };
   deployments.on('add', deploymentChanged);
   deployments.on('update', deploymentChanged);

@@ -121,6 +121,10 @@ export async function gather(
       configProblem,
       directory,
       listenerAvailable: (deployment?.status?.availableReplicas ?? 0) > 0,
+      listenerReplicas: {
+        available: deployment?.status?.availableReplicas ?? 0,
+        desired: deployment?.spec?.replicas ?? connector.spec.scim.replicas,
+      },
       certificate: certificate ? { ...certificate, userSupplied } : undefined,
     },
     tls: { userSupplied, certificate },

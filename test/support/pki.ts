@@ -12,7 +12,7 @@ export interface TestPki {
   dir: string;
   caCert: string;
   caKey: string;
-  /** Server certificate for localhost and 127.0.0.1, signed by the CA. */
+  /** Server certificate for localhost, 127.0.0.1 and the test cluster's node address, signed by the CA. */
   serverCert: string;
   serverKey: string;
   /** Client certificate CN=admin, O=system:masters (Kubernetes cluster-admin), signed by the CA. */
@@ -24,7 +24,9 @@ export interface TestPki {
 }
 
 // Generated once and reused: RSA key generation is most of a fresh fixture's start-up time.
-const PKI_VERSION = 'v1';
+const PKI_VERSION = 'v2';
+// The test cluster's node address (scripts/cluster.sh), where a test slapd also listens for the cluster's pods.
+export const CLUSTER_NODE_IP = '172.30.0.1';
 const VALID_DAYS = '3650';
 
 function pkiAt(dir: string): TestPki {
@@ -103,7 +105,7 @@ async function generate(dir: string): Promise<void> {
     dir,
     'server',
     '/CN=localhost',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
+    `subjectAltName=DNS:localhost,IP:127.0.0.1,IP:${CLUSTER_NODE_IP}\nextendedKeyUsage=serverAuth\n`,
   );
   await signedCertificate(dir, 'admin', '/O=system:masters/CN=admin', 'extendedKeyUsage=clientAuth\n');
   await openssl(dir, ['genrsa', '-out', 'sa.key', '2048']);

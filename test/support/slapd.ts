@@ -18,6 +18,9 @@ export interface Slapd {
   adminPassword: string;
   ldapUrl: string;
   ldapsUrl: string;
+  /** The ldap:// and ldaps:// ports, on every address slapd listens on. */
+  port: number;
+  tlsPort: number;
   /** Path of the ldapi:// socket; a client connecting as this process's uid may manage cn=config and the data. */
   ldapiPath: string;
   /** PEM of the CA that signed the server certificate (for localhost and 127.0.0.1). */
@@ -51,6 +54,8 @@ export interface SlapdOptions {
   posixSchema?: 'nis' | 'rfc2307bis';
   /** More schema LDIF files (cn=config form), loaded after the standard ones. */
   extraSchema?: string[];
+  /** A further address to listen on, beside loopback, with the same ports (the test cluster's node address). */
+  listenAddress?: string;
 }
 
 const DEFAULT_BASE_DN = 'dc=example,dc=org';
@@ -149,11 +154,15 @@ async function answersRootDse(url: string): Promise<boolean> {
 async function launch(
   dir: string,
   ldapiPath: string,
+  addresses: readonly string[],
   ports?: { port: number; tlsPort: number },
 ): Promise<{ server: ServerProcess; port: number; tlsPort: number }> {
   const port = ports?.port ?? (await freePort());
   const tlsPort = ports?.tlsPort ?? (await freePort());
-  const urls = `ldap://127.0.0.1:${port}/ ldaps://127.0.0.1:${tlsPort}/ ldapi://${encodeURIComponent(ldapiPath)}`;
+  const urls = [
+    ...addresses.flatMap((address) => [`ldap://${address}:${port}/`, `ldaps://${address}:${tlsPort}/`]),
+    `ldapi://${encodeURIComponent(ldapiPath)}`,
+  ].join(' ');
   // -d 0 keeps slapd in the foreground, so it is our child and we stop it by its PID.
   const server = startProcess(
     SLAPD,
@@ -180,10 +189,11 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     await slapadd(dir, ['-b', baseDN, '-l', file]);
   }
   const ldapiPath = join(dir, 'ldapi');
+  const addresses = ['127.0.0.1', ...(options.listenAddress ? [options.listenAddress] : [])];
   let started: Awaited<ReturnType<typeof launch>> | undefined;
   for (let attempt = 1; !started; attempt++) {
     try {
-      started = await launch(dir, ldapiPath);
+      started = await launch(dir, ldapiPath, addresses);
     } catch (error) {
       // Another process may have taken a port between freePort() and slapd's bind.
       if (attempt === 3) throw error;
@@ -200,7 +210,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     await server.exited;
   };
   const restart = async (): Promise<void> => {
-    server = (await launch(dir, ldapiPath, { port, tlsPort })).server;
+    server = (await launch(dir, ldapiPath, addresses, { port, tlsPort })).server;
   };
   const dropClientConnections = async (): Promise<number> => {
     if (process.getuid?.() !== 0) throw new Error('dropping connections (ss -K) needs root');
@@ -227,6 +237,8 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     adminPassword: ADMIN_PASSWORD,
     ldapUrl: `ldap://127.0.0.1:${port}`,
     ldapsUrl: `ldaps://localhost:${tlsPort}`,
+    port,
+    tlsPort,
     ldapiPath,
     caCertPath: pki.caCert,
     externalClient: { certPath: pki.adminCert, keyPath: pki.adminKey },

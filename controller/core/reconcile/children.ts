@@ -92,6 +92,18 @@ export function referencedSecrets(connector: LdapConnector): { name: string; key
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * The connector as its listener reads it: naming the serving certificate's Secret even when the operator
+ * generates it, so the listener serves the mounted certificate instead of making its own.
+ */
+function servedWithMountedCertificate(connector: LdapConnector): LdapConnector {
+  const { spec } = connector;
+  return {
+    ...connector,
+    spec: { ...spec, scim: { ...spec.scim, tls: { secretName: tlsSecretName(connector) } } },
+  };
+}
+
 function manifest(resource: LdapConnector | AttributeMapping): string {
   return dump(
     {
@@ -122,7 +134,7 @@ export function renderChildren(
     kind: 'ConfigMap',
     metadata: metadata(connector, name),
     data: Object.fromEntries([
-      ['connector.yaml', manifest(connector)],
+      ['connector.yaml', manifest(servedWithMountedCertificate(connector))],
       ...[...mappings]
         .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
         .map((m) => [`mapping-${m.metadata.name}.yaml`, manifest(m)]),
@@ -138,12 +150,26 @@ export function renderChildren(
     kind: 'Deployment',
     metadata: metadata(connector, name),
     spec: {
-      replicas: 1,
+      replicas: connector.spec.scim.replicas,
       selector: { matchLabels: labels(connector) },
       template: {
         metadata: { labels: labels(connector) },
         spec: {
           automountServiceAccountToken: false,
+          // Soft: a single-node cluster still runs every replica.
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: 100,
+                  podAffinityTerm: {
+                    topologyKey: 'kubernetes.io/hostname',
+                    labelSelector: { matchLabels: labels(connector) },
+                  },
+                },
+              ],
+            },
+          },
           securityContext: {
             runAsNonRoot: true,
             runAsUser: 65532,
@@ -215,7 +241,14 @@ export function renderChildren(
       ],
     },
   };
-  return [configMap, deployment, service];
+  // maxUnavailable rather than minAvailable: a drain may still take a single replica, never two at once.
+  const budget: KubeObject = {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: metadata(connector, name),
+    spec: { maxUnavailable: 1, selector: { matchLabels: labels(connector) } },
+  };
+  return [configMap, deployment, service, budget];
 }
 
 /** The generated serving certificate's Secret (kubernetes.io/tls), owned by the connector. */

@@ -45,6 +45,8 @@ export interface Observations {
     | { ok: true; info: DirectoryInfo; provisioned: Provisioned }
     | { ok: false; reason: typeof Reason.BindFailed | typeof Reason.Unreachable; message: string };
   listenerAvailable: boolean;
+  /** The listener Deployment's available and desired replicas, when it exists. */
+  listenerReplicas?: { available: number; desired: number } | undefined;
   certificate?: (CertificateInfo & { userSupplied: boolean }) | undefined;
   /** Set when this pass issued or renewed the generated certificate. */
   certificateRenewed?: boolean;
@@ -134,7 +136,9 @@ export function connectorStatus(
           type: ConditionType.ListenerAvailable,
           status: 'True',
           reason: Reason.Available,
-          message: 'the listener Deployment is available',
+          message: obs.listenerReplicas
+            ? `${obs.listenerReplicas.available} of ${obs.listenerReplicas.desired} listener replicas available`
+            : 'the listener Deployment is available',
         }
       : {
           type: ConditionType.ListenerAvailable,

@@ -1,0 +1,3 @@
+module scim-ldap-operator/tools/pause
+
+go 1.26.0
