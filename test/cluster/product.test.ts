@@ -38,12 +38,13 @@ describe('the product on a real single-node cluster, from helm install to a Linu
   let token = FIRST_TOKEN;
 
   /** One SCIM request to the listener's Service (ClusterIP, routed by kube-proxy), trusting its certificate. */
-  const scim = (method: string, path: string, body?: unknown, bearer = token) =>
+  // To the Service unless a pod's address is given.
+  const scim = (method: string, path: string, body?: unknown, bearer = token, host = service.ip) =>
     new Promise<Reply>((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
         {
-          host: service.ip,
+          host,
           port: service.port,
           servername: service.servername,
           ca: service.ca,
@@ -93,7 +94,7 @@ describe('the product on a real single-node cluster, from helm install to a Linu
       ),
     ).items as {
       metadata: { name: string; deletionTimestamp?: string };
-      status: { containerStatuses?: { ready: boolean; restartCount: number }[] };
+      status: { podIP?: string; containerStatuses?: { ready: boolean; restartCount: number }[] };
     }[];
   const readyPods = async () =>
     (await listenerPods()).filter(
@@ -361,10 +362,9 @@ describe('the product on a real single-node cluster, from helm install to a Linu
   it(
     'a rotated token is taken by the running pods without a restart, and the old one refused',
     async () => {
-      const before = (await readyPods()).map((p) => [
-        p.metadata.name,
-        p.status.containerStatuses?.[0]?.restartCount,
-      ]);
+      const restarts = async () =>
+        (await listenerPods()).map((p) => [p.metadata.name, p.status.containerStatuses?.[0]?.restartCount]);
+      const before = await restarts();
       const rotated = await cluster.kubectl(
         '-n',
         NS,
@@ -378,15 +378,18 @@ describe('the product on a real single-node cluster, from helm install to a Linu
         'yaml',
       );
       await cluster.kubectlStdin(rotated, '-n', NS, 'apply', '-f', '-');
-      await eventually('the new token accepted', async () =>
-        (await scim('GET', '/Users?count=1', undefined, SECOND_TOKEN)).status === 200 ? true : undefined,
-      );
+      // Each pod on its own address: the kubelet updates their mounted Secrets one after another.
+      for (const pod of await listenerPods()) {
+        const ip = pod.status.podIP as string;
+        await eventually(`${pod.metadata.name} accepting the new token`, async () =>
+          (await scim('GET', '/Users?count=1', undefined, SECOND_TOKEN, ip)).status === 200
+            ? true
+            : undefined,
+        );
+        expect((await scim('GET', '/Users?count=1', undefined, FIRST_TOKEN, ip)).status).toBe(401);
+      }
       token = SECOND_TOKEN;
-      expect((await scim('GET', '/Users?count=1', undefined, FIRST_TOKEN)).status).toBe(401);
-      const after = (await readyPods()).map((p) => [
-        p.metadata.name,
-        p.status.containerStatuses?.[0]?.restartCount,
-      ]);
+      const after = await restarts();
       expect(after).toEqual(before);
     },
     TIMEOUT,
