@@ -458,7 +458,7 @@ remove_kube_chains() {
   local cmd table rule chain
   for cmd in iptables ip6tables; do
     for table in filter nat mangle; do
-      $cmd -t "$table" -S 2>/dev/null | grep -E '^-A [A-Z]+ .*-j KUBE-' | while read -r rule; do
+      { $cmd -t "$table" -S 2>/dev/null | grep -E '^-A [A-Z]+ .*-j KUBE-' || true; } | while read -r rule; do
         eval "$cmd -t $table ${rule/#-A/-D}" || true
       done
       for chain in $($cmd -t "$table" -S 2>/dev/null | awk '/^-N KUBE-/ {print $2}'); do $cmd -t "$table" -F "$chain"; done
