@@ -38,3 +38,46 @@ describe('the listener Deployment and Service', () => {
     ]);
   });
 });
+
+function rendered(scim: Record<string, unknown> = {}) {
+  const resource = validateResource(
+    connector({ scim: { tokenSecretRef: { name: 'token' }, ...scim } }),
+  ) as LdapConnector;
+  const children = renderChildren(resource, [], 'image');
+  const of = (kind: string) => children.find((c) => c.kind === kind) as KubeObject;
+  return { children, of };
+}
+
+describe('the listener children', () => {
+  it.each([
+    { reason: 'two by default', scim: {}, replicas: 2 },
+    { reason: 'as many as spec.scim.replicas says', scim: { replicas: 3 }, replicas: 3 },
+  ])(
+    'run $reason replicas, preferring different nodes, under a budget of one disruption',
+    ({ scim, replicas }) => {
+      const { of } = rendered(scim);
+      const spec = of('Deployment')['spec'] as {
+        replicas: number;
+        selector: { matchLabels: Record<string, string> };
+        template: { spec: { affinity: { podAntiAffinity: Record<string, unknown> } } };
+      };
+      expect(spec.replicas).toBe(replicas);
+      expect(Object.keys(spec.template.spec.affinity.podAntiAffinity)).toEqual([
+        'preferredDuringSchedulingIgnoredDuringExecution',
+      ]);
+      expect(of('PodDisruptionBudget')['spec']).toEqual({
+        maxUnavailable: 1,
+        selector: { matchLabels: spec.selector.matchLabels },
+      });
+    },
+  );
+
+  it.each([
+    { reason: 'the one the operator generates', tls: {}, secret: 'ldap-scim-tls' },
+    { reason: "the user's own", tls: { secretName: 'corporate-tls' }, secret: 'corporate-tls' },
+  ])('give the listener the mounted serving certificate: $reason', ({ tls, secret }) => {
+    const { of } = rendered({ tls });
+    const data = of('ConfigMap')['data'] as Record<string, string>;
+    expect(data['connector.yaml']).toContain(`secretName: ${secret}`);
+  });
+});

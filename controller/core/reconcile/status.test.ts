@@ -130,3 +130,23 @@ describe('connectorEvents', () => {
     expect(connectorEvents(first, connectorStatus(first, healthy, now), false)).toEqual([]);
   });
 });
+
+describe('ListenerAvailable', () => {
+  const message = (obs: Observations) =>
+    connectorStatus(undefined, obs, now).conditions.find((c) => c.type === 'ListenerAvailable')?.message;
+  it.each([
+    {
+      reason: 'every replica',
+      replicas: { available: 2, desired: 2 },
+      expected: '2 of 2 listener replicas available',
+    },
+    {
+      reason: 'some replicas',
+      replicas: { available: 1, desired: 2 },
+      expected: '1 of 2 listener replicas available',
+    },
+    { reason: 'no count known', replicas: undefined, expected: 'the listener Deployment is available' },
+  ])('says how many replicas serve: $reason', ({ replicas, expected }) => {
+    expect(message({ ...healthy, listenerReplicas: replicas })).toBe(expected);
+  });
+});
