@@ -84,7 +84,8 @@ ensure_kube_binaries() {
     rm -rf "$tmp"
     mkdir -p "$tmp"
     (cd "$ROOT/tools/etcd" && go build -trimpath -o "$tmp/etcd" go.etcd.io/etcd/server/v3)
-    (cd "$ROOT/tools/kube" && go build -trimpath -o "$tmp/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl)
+    (cd "$ROOT/tools/kube" && go build -trimpath -ldflags "$KUBE_LDFLAGS" -o "$tmp/" k8s.io/kubernetes/cmd/kube-apiserver \
+      k8s.io/kubernetes/cmd/kubectl)
     rm -rf "$KUBE_BIN_DIR"
     mv "$tmp" "$KUBE_BIN_DIR"
     log "Kubernetes binaries built in $((SECONDS - start)) s"

@@ -73,7 +73,7 @@ install_binaries() {
   local start=$SECONDS tmp="$NODE_BIN_DIR.partial"
   rm -rf "$tmp"
   mkdir -p "$tmp"
-  (cd "$ROOT/tools/kube" && go build -trimpath -o "$tmp/" k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy \
+  (cd "$ROOT/tools/kube" && go build -trimpath -ldflags "$KUBE_LDFLAGS" -o "$tmp/" k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy \
     k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler)
   (cd "$ROOT/tools/containerd" && go build -trimpath -o "$tmp/" github.com/containerd/containerd/v2/cmd/containerd \
     github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 github.com/containerd/containerd/v2/cmd/ctr)
