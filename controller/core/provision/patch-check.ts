@@ -1,6 +1,7 @@
 import type { Modification } from '../ldap/diff.ts';
 import { scimPath } from '../mapping/attributes.ts';
 import type { CompiledMapping, MappingSet } from '../mapping/mapping-set.ts';
+import { isPseudoAttribute } from '../scim/ecma2host.ts';
 import { invalidPath, invalidValue, ScimError } from '../scim/errors.ts';
 import { type AttrPath, formatPath } from '../scim/filter.ts';
 import { resolvePath } from '../scim/match.ts';
@@ -18,7 +19,6 @@ type Json = Record<string, unknown>;
 
 // Attributes every resource has (RFC 7643 §3.1); removing them is refused as read-only, not as unknown.
 const COMMON = new Set(['schemas', 'meta']);
-const ECMA_PSEUDO = new Set(['-dn-', '_distinguishedname', 'export_password', 'objectclass']);
 /** Attributes a resource cannot be without (RFC 7643 §4.1.1 userName, §4.2 displayName). */
 const REQUIRED = { User: new Set(['username']), Group: new Set(['displayname']) };
 
@@ -43,7 +43,9 @@ export function pathIsKnown(set: MappingSet, path: AttrPath): boolean {
   if (set.object === 'User' && urn?.toLowerCase() === ECMA2HOST_USER_SCHEMA.toLowerCase()) {
     const name = path.name.toLowerCase();
     return (
-      ECMA_PSEUDO.has(name) ||
+      isPseudoAttribute(name) ||
+      // Set on create through the extension whether or not the connector exposes it.
+      name === 'objectclass' ||
       set.connector.spec.user.attributes.some((a) => a.toLowerCase() === name) ||
       set.exposed.some((a) => a.toLowerCase() === name)
     );
