@@ -1,6 +1,5 @@
 import type { Modification } from '../ldap/diff.ts';
-import { scimPath } from '../mapping/attributes.ts';
-import type { CompiledMapping, MappingSet } from '../mapping/mapping-set.ts';
+import type { MappingSet } from '../mapping/mapping-set.ts';
 import { isPseudoAttribute } from '../scim/ecma2host.ts';
 import { invalidPath, invalidValue, ScimError } from '../scim/errors.ts';
 import { type AttrPath, formatPath } from '../scim/filter.ts';
@@ -14,6 +13,7 @@ import {
   USER_SCHEMA,
   userAttribute,
 } from '../scim/resources.ts';
+import { keysReadBy } from './users.ts';
 
 type Json = Record<string, unknown>;
 
@@ -21,12 +21,6 @@ type Json = Record<string, unknown>;
 const COMMON = new Set(['schemas', 'meta']);
 /** Attributes a resource cannot be without (RFC 7643 §4.1.1 userName, §4.2 displayName). */
 const REQUIRED = { User: new Set(['username']), Group: new Set(['displayname']) };
-
-function mappingReads(mapping: CompiledMapping): string[] {
-  if (mapping.kind === 'source') return [mapping.source];
-  if (mapping.kind === 'expression') return [...mapping.expression.attributes];
-  return [];
-}
 
 function subKnown(definition: AttributeDefinition, sub: string | undefined): boolean {
   if (sub === undefined || !definition.subAttributes) return true;
@@ -52,12 +46,7 @@ export function pathIsKnown(set: MappingSet, path: AttrPath): boolean {
   }
   // A custom extension's attributes are what the mappings read.
   const key = topLevelKey(path);
-  return set.attributes.some((m) =>
-    mappingReads(m).some((reference) => {
-      const p = scimPath(reference);
-      return p !== null && topLevelKey(p) === key;
-    }),
-  );
+  return set.attributes.some((m) => keysReadBy(m).includes(key));
 }
 
 /** 400 invalidPath for an operation whose path names no attribute of the resource (RFC 7644 §3.5.2). */
@@ -78,14 +67,7 @@ export function assertRemovesHaveTargets(
   before: Json,
   operations: readonly PatchOperation[],
 ): void {
-  const matched = new Set(
-    set.matching.flatMap((m) =>
-      mappingReads(m).flatMap((reference) => {
-        const p = scimPath(reference);
-        return p ? [topLevelKey(p)] : [];
-      }),
-    ),
-  );
+  const matched = new Set(set.matching.flatMap(keysReadBy));
   for (const { op, path } of operations) {
     if (op !== 'remove' || !path) continue;
     const key = topLevelKey(path);

@@ -3,7 +3,7 @@ import type { Modification } from '../ldap/diff.ts';
 import { type Dn, formatDn, isWithin, parseDn } from '../ldap/dn.ts';
 import { type LdapAttributes, type LdapEntry, valuesOf } from '../ldap/entry.ts';
 import { scimPath } from '../mapping/attributes.ts';
-import type { CompiledMapping, MappingSet } from '../mapping/mapping-set.ts';
+import { type CompiledMapping, type MappingSet, mappingReads } from '../mapping/mapping-set.ts';
 import { addRdnValues, type DesiredEntry } from '../mapping/to-ldap.ts';
 import { ecmaExtension, isPseudoAttribute } from '../scim/ecma2host.ts';
 import { invalidValue } from '../scim/errors.ts';
@@ -115,21 +115,17 @@ export function ecmaPatchResource(resource: Json, operations: readonly PatchOper
   return { ...resource, [key ?? ECMA2HOST_USER_SCHEMA]: extension };
 }
 
+/** The top-level SCIM keys (as topLevelKey gives them) of the attributes a mapping reads. */
+export function keysReadBy(mapping: CompiledMapping): string[] {
+  return mappingReads(mapping).flatMap((reference) => {
+    const path = scimPath(reference);
+    return path ? [topLevelKey(path)] : [];
+  });
+}
+
 /** Mappings to evaluate again after a PATCH: those reading an attribute the PATCH touched (never constants). */
 export function mappingsTouchedBy(set: MappingSet, touched: ReadonlySet<string>): Set<CompiledMapping> {
-  const reads = (mapping: CompiledMapping): string[] => {
-    if (mapping.kind === 'source') return [mapping.source];
-    if (mapping.kind === 'expression') return [...mapping.expression.attributes];
-    return [];
-  };
-  return new Set(
-    set.attributes.filter((m) =>
-      reads(m).some((reference) => {
-        const path = scimPath(reference);
-        return path !== null && touched.has(topLevelKey(path));
-      }),
-    ),
-  );
+  return new Set(set.attributes.filter((m) => keysReadBy(m).some((key) => touched.has(key))));
 }
 
 /** A user is disabled when the entry holds every value Disable sets. */
