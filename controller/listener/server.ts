@@ -17,7 +17,7 @@ import type { ConnectorConfig } from './config.ts';
 import { systemContext } from './context.ts';
 import { createExportMark } from './export-mark.ts';
 import type { ListenerIncidentCode } from './failures.ts';
-import { loadListenerFiles, readListenerFiles } from './files.ts';
+import { readListenerFiles } from './files.ts';
 import { createGroupService } from './groups.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { certificateFingerprint, selfSignedCertificate } from './tls.ts';
@@ -200,7 +200,7 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   async function reload(): Promise<boolean> {
     let configs: ConnectorConfig[];
     try {
-      configs = await loadListenerFiles(options.files, options.secretsDir);
+      ({ configs } = await readListenerFiles(options.files, options.secretsDir));
     } catch (error) {
       return rejected('ConfigRejected', error);
     }

@@ -21,7 +21,7 @@ export class CryptPoolError extends Error {
 
 // Each thread is a V8 instance of its own, about 25 MiB resident, and the listener's limit is 512 MiB: four
 // threads hash about 300 passwords a second, far beyond Entra's pace, whatever the node's core count.
-export const MAX_THREADS = 4;
+const MAX_THREADS = 4;
 // An idle thread gives its memory back after this long.
 const IDLE_MS = 30_000;
 

@@ -83,7 +83,7 @@ export function userAttribute(urn: string | undefined, name: string): AttributeD
   return undefined;
 }
 
-export const GROUP_ATTRIBUTES: readonly AttributeDefinition[] = [
+const GROUP_ATTRIBUTES: readonly AttributeDefinition[] = [
   { name: 'id' },
   { name: 'externalId' },
   { name: 'displayName' },
