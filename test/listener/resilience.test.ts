@@ -1,5 +1,4 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { get as httpsGet } from 'node:https';
 import { connect as ldapiSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,21 +25,6 @@ async function eventually(server: ServerProcess, probe: () => Promise<boolean>, 
   }
   const log = await readFile(server.logFile, 'utf8').catch(() => '');
   throw new Error(`condition not reached in ${ms} ms; log:\n${log.split('\n').slice(-15).join('\n')}`);
-}
-
-/** GET over HTTPS from the listener's self-signed certificate, as text. */
-function httpsText(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = httpsGet({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      response.on('end', () => resolve(body));
-    });
-    request.once('error', reject);
-  });
 }
 
 const alive = (server: ServerProcess) => server.child.exitCode === null && server.child.signalCode === null;
@@ -125,7 +109,7 @@ userPassword: ${PROVISIONER_PASSWORD}
     expect(alive(listener)).toBe(true);
     expect((await fetch(`${listener.url}/healthz`)).status).toBe(200);
     expect((await scim('GET', `/Users/${id}`)).status).toBe(200);
-    const metrics = await (await fetch(`${listener.url}/metrics`)).text();
+    const metrics = await (await fetch(`${listener.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/^scim_ldap_export_mark_failures_total\{connector="ldap"\} [1-9]/m);
 
     // Its own log beside the manifests, and other files that are no manifests, change no configuration.
@@ -153,6 +137,7 @@ userPassword: ${PROVISIONER_PASSWORD}
     await writeFile(join(serving, 'tls.key'), first.key);
 
     const port = await freePort();
+    const metricsPort = await freePort();
     const args = [
       join(repoRoot, 'controller', 'cli.ts'),
       'listener',
@@ -164,6 +149,8 @@ userPassword: ${PROVISIONER_PASSWORD}
       '127.0.0.1',
       '--port',
       String(port),
+      '--metrics-port',
+      String(metricsPort),
     ];
     const listener = startProcess(process.execPath, args, join(dir, 'listener.log'));
     servers.push(listener);
@@ -187,7 +174,7 @@ userPassword: ${PROVISIONER_PASSWORD}
     );
     expect(alive(listener)).toBe(true);
     expect(await served()).toBe(first.fingerprint);
-    const metrics = await httpsText(port, '/metrics');
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(
       /^scim_ldap_listener_config_reload_failures_total\{reason="ServingCertificateRejected"\} [1-9]/m,
     );
