@@ -1,7 +1,7 @@
 import type { Modification } from '../ldap/diff.ts';
 import type { MappingSet } from '../mapping/mapping-set.ts';
 import { isPseudoAttribute } from '../scim/ecma2host.ts';
-import { invalidPath, invalidValue, ScimError } from '../scim/errors.ts';
+import { invalidPath, invalidValue, mutability, noTarget } from '../scim/errors.ts';
 import { type AttrPath, formatPath } from '../scim/filter.ts';
 import { resolvePath } from '../scim/match.ts';
 import { applyPatch, type PatchOperation, topLevelKey } from '../scim/patch.ts';
@@ -53,7 +53,7 @@ export function pathIsKnown(set: MappingSet, path: AttrPath): boolean {
 export function assertKnownPaths(set: MappingSet, operations: readonly PatchOperation[]): void {
   for (const { path } of operations) {
     if (path && !pathIsKnown(set, path))
-      throw invalidPath(`"${formatPath(path)}" names no attribute of the ${set.object} schemas`);
+      throw invalidPath(`${formatPath(path)} names no attribute of the ${set.object} schemas`);
   }
 }
 
@@ -72,14 +72,11 @@ export function assertRemovesHaveTargets(
     if (op !== 'remove' || !path) continue;
     const key = topLevelKey(path);
     if (!path.valueFilter && path.sub === undefined && REQUIRED[set.object].has(key))
-      throw invalidValue(`${formatPath(path)} is required: it cannot be removed`);
+      throw invalidValue(`${formatPath(path)} cannot be removed: it is required`);
     if (matched.has(key))
-      throw invalidValue(`${formatPath(path)} is read by a matching mapping: it cannot be removed`);
+      throw invalidValue(`${formatPath(path)} cannot be removed: a matching mapping reads it`);
     if (path.valueFilter && resolvePath(before, elementsOf(path)).length === 0)
-      throw new ScimError(
-        { status: 400, scimType: 'noTarget' },
-        `${formatPath(path)} matches no value to remove`,
-      );
+      throw noTarget(`${formatPath(path)} cannot be removed: it matches no value`);
   }
 }
 
@@ -139,8 +136,7 @@ export function assertRemovalsTook(after: Json, operations: readonly PatchOperat
     if (later) return;
     const again = applyPatch(after, [operation]).resource;
     if (JSON.stringify(normalized(again)) !== JSON.stringify(normalized(after)))
-      throw new ScimError(
-        { status: 400, scimType: 'mutability' },
+      throw mutability(
         `${formatPath(operation.path)} cannot be removed: the directory value it is read from is not written on update`,
       );
   });
