@@ -10,6 +10,7 @@ import {
   ECMA2HOST_USER_SCHEMA,
   GROUP_SCHEMA,
   groupAttribute,
+  isCoreSchema,
   USER_SCHEMA,
   userAttribute,
 } from '../scim/resources.ts';
@@ -83,7 +84,7 @@ export function assertRemovesHaveTargets(
 /** The elements a value-filter path selects (its sub-attribute left off), core schema URN dropped. */
 function elementsOf(path: AttrPath): AttrPath {
   const { sub: _sub, urn, ...rest } = path;
-  return urn !== undefined && !/:core:2\.0:(User|Group)$/i.test(urn) ? { ...rest, urn } : rest;
+  return urn !== undefined && !isCoreSchema(urn) ? { ...rest, urn } : rest;
 }
 
 /**
