@@ -41,7 +41,6 @@ export function pathIsKnown(set: MappingSet, path: AttrPath): boolean {
       isPseudoAttribute(name) ||
       // Set on create through the extension whether or not the connector exposes it.
       name === 'objectclass' ||
-      set.connector.spec.user.attributes.some((a) => a.toLowerCase() === name) ||
       set.exposed.some((a) => a.toLowerCase() === name)
     );
   }
