@@ -15,7 +15,7 @@ import {
 import { errorBody, MethodNotAllowed, notFound, ScimError } from '../../core/scim/errors.ts';
 import { keepsAttribute, listResponse, projectAttributes } from '../../core/scim/list.ts';
 import { withLocation } from '../../core/scim/meta.ts';
-import { searchQuery } from '../../core/scim/search.ts';
+import { type ListQuery as Query, searchQuery } from '../../core/scim/search.ts';
 import type { GroupService } from '../../listener/groups.ts';
 import type { UserService } from '../../listener/users.ts';
 import type { Logger } from '../../log.ts';
@@ -89,8 +89,6 @@ function asScimError(error: unknown): ScimError | undefined {
       return undefined;
   }
 }
-
-type Query = Record<string, string | undefined>;
 
 /** 201 with the new resource, and its meta.location as the Location header (RFC 7644 §3.3). */
 function sendCreated(reply: FastifyReply, created: Record<string, unknown>) {
