@@ -180,7 +180,7 @@ export function listenerManifests(
   return { configs: connectors.map((c) => resolveConnector(c, resources, secrets)), skipped: sorted.skipped };
 }
 
-/** listenerManifests' connectors alone. */
+/** The connectors alone: the operator checks a connector's configuration as a listener would load it. */
 export function loadListenerConfig(
   sources: readonly SourceText[],
   mounted: MountedSecrets = new Map(),

@@ -42,10 +42,3 @@ export async function readListenerFiles(
 ): Promise<{ configs: ConnectorConfig[]; skipped: string[] }> {
   return listenerManifests(await readSources(files), await readMountedSecrets(secretsDir));
 }
-
-export async function loadListenerFiles(
-  files: readonly string[],
-  secretsDir: string | undefined,
-): Promise<ConnectorConfig[]> {
-  return (await readListenerFiles(files, secretsDir)).configs;
-}

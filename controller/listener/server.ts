@@ -10,6 +10,7 @@ import { type Directory, DirectoryError, openDirectory } from '../adapters/ldap/
 import { readSubschema, type Subschema } from '../adapters/ldap/subschema.ts';
 import { ConfigError } from '../config/validate.ts';
 import { mustAttributes } from '../core/ldap/schema.ts';
+import type { MappingSet } from '../core/mapping/mapping-set.ts';
 import { attributeUses } from '../core/mapping/uses.ts';
 import { type ConnectorSchema, caseExactAttributes, directoryAttributes } from '../core/scim/discovery.ts';
 import type { Logger } from '../log.ts';
@@ -17,7 +18,7 @@ import type { ConnectorConfig } from './config.ts';
 import { systemContext } from './context.ts';
 import { createExportMark } from './export-mark.ts';
 import type { ListenerIncidentCode } from './failures.ts';
-import { loadListenerFiles, readListenerFiles } from './files.ts';
+import { readListenerFiles } from './files.ts';
 import { createGroupService } from './groups.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { certificateFingerprint, selfSignedCertificate } from './tls.ts';
@@ -127,21 +128,20 @@ function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics, logge
       users,
       groups,
       discovery: () => {
-        const described = (schema: Subschema): ConnectorSchema => ({
-          users: attributeUses(config.set, {
-            must: mustAttributes(config.set.objectClasses, schema.objectClasses),
-            caseExact: caseExactAttributes(schema.attributeTypes),
-          }),
-          groups: attributeUses(config.groups, {
-            must: mustAttributes(config.groups.objectClasses, schema.objectClasses),
-            caseExact: caseExactAttributes(schema.attributeTypes),
-          }),
-          directory: directoryAttributes(
-            config.set.connector.spec.user.attributes,
-            schema.attributeTypes,
-            config.set.matching.map((m) => m.target),
-          ),
-        });
+        const described = (schema: Subschema): ConnectorSchema => {
+          const caseExact = caseExactAttributes(schema.attributeTypes);
+          const uses = (set: MappingSet) =>
+            attributeUses(set, { must: mustAttributes(set.objectClasses, schema.objectClasses), caseExact });
+          return {
+            users: uses(config.set),
+            groups: uses(config.groups),
+            directory: directoryAttributes(
+              config.set.connector.spec.user.attributes,
+              schema.attributeTypes,
+              config.set.matching.map((m) => m.target),
+            ),
+          };
+        };
         discovery ??= readSubschema(directory).then(described, () => {
           // Read again next time: the directory may be back, and its subschema decides the shapes.
           discovery = undefined;
@@ -200,7 +200,7 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   async function reload(): Promise<boolean> {
     let configs: ConnectorConfig[];
     try {
-      configs = await loadListenerFiles(options.files, options.secretsDir);
+      ({ configs } = await readListenerFiles(options.files, options.secretsDir));
     } catch (error) {
       return rejected('ConfigRejected', error);
     }

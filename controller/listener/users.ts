@@ -27,7 +27,6 @@ import {
 import {
   applyEcmaExtension,
   disablePlan,
-  ecmaExtension,
   ecmaPatchResource,
   enablePlan,
   extensionDn,
@@ -37,6 +36,7 @@ import {
   touchedExtension,
 } from '../core/provision/users.ts';
 import { normalizeResource } from '../core/scim/coerce.ts';
+import { ecmaExtension } from '../core/scim/ecma2host.ts';
 import { invalidValue, notFound, ScimError, uniqueness } from '../core/scim/errors.ts';
 import { parseFilter } from '../core/scim/filter.ts';
 import { listResponse } from '../core/scim/list.ts';

@@ -3,7 +3,7 @@ import { Client, InvalidCredentialsError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../controller/adapters/ldap/password.ts';
 import { randomString } from '../../controller/core/mapping/expression/text-functions.ts';
-import { type Slapd, startSlapd } from '../support/slapd.ts';
+import { bindAs, type Slapd, startSlapd } from '../support/slapd.ts';
 
 // The reference mapping's initial password, RandomString(20, 2, 2, 2, 2, ""), as the listener generates it.
 const generated = () =>
@@ -31,14 +31,7 @@ describe('userPassword values slapd verifies with its own bind', () => {
     return dn;
   }
 
-  async function binds(dn: string, password: string): Promise<void> {
-    const client = new Client({ url: slapd.ldapUrl, timeout: 5000 });
-    try {
-      await client.bind(dn, password);
-    } finally {
-      await client.unbind();
-    }
-  }
+  const binds = (dn: string, password: string) => bindAs(slapd.ldapUrl, dn, password);
 
   it.each([
     { scheme: 'CRYPT-SHA512', stored: /^\{CRYPT\}\$6\$/ },

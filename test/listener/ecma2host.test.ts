@@ -1,7 +1,7 @@
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifests, startTestListener, type TestListener } from '../support/listener.ts';
-import { type Slapd, startSlapd } from '../support/slapd.ts';
+import { bindAs, type Slapd, startSlapd } from '../support/slapd.ts';
 
 const ECMA = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -54,17 +54,11 @@ describe('Entra with the tutorial ECMA2Host mappings, from Test Connection to de
   const lookup = (filter: string) => listener.scim('GET', `${USERS}?filter=${encodeURIComponent(filter)}`);
   const patch = (...Operations: unknown[]) =>
     listener.scim('PATCH', `${USERS}/${id}`, { schemas: [PATCH], Operations });
-  const canBind = async (password: string) => {
-    const client = new Client({ url: slapd.ldapUrl, timeout: 5000 });
-    try {
-      await client.bind(DN, password);
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.unbind();
-    }
-  };
+  const canBind = (password: string) =>
+    bindAs(slapd.ldapUrl, DN, password).then(
+      () => true,
+      () => false,
+    );
 
   beforeAll(async () => {
     slapd = await startSlapd();

@@ -1,7 +1,7 @@
 import { Client, InvalidCredentialsError } from 'ldapts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contosoMappings, manifests, startTestListener, type TestListener } from '../support/listener.ts';
-import { type Slapd, startSlapd } from '../support/slapd.ts';
+import { bindAs, type Slapd, startSlapd } from '../support/slapd.ts';
 
 // A value generated the way Entra's RandomString(20, 2, 2, 2, 2, "") would, sent in the create.
 const SENT = 'q7#Lm2!xR9vTbW4kZ_pe';
@@ -14,14 +14,7 @@ describe('passwords the listener writes, verified by slapd', () => {
     await slapd?.stop();
   });
 
-  async function binds(dn: string, password: string): Promise<void> {
-    const client = new Client({ url: slapd?.ldapUrl ?? '', timeout: 5000 });
-    try {
-      await client.bind(dn, password);
-    } finally {
-      await client.unbind();
-    }
-  }
+  const binds = (dn: string, password: string) => bindAs(slapd?.ldapUrl ?? '', dn, password);
 
   it.each([
     { scheme: 'CRYPT-SHA512', stored: /^\{CRYPT\}\$6\$/ },

@@ -43,6 +43,16 @@ export interface Slapd {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** A simple bind as `dn` on a connection of its own; a wrong password rejects with InvalidCredentialsError. */
+export async function bindAs(ldapUrl: string, dn: string, password: string): Promise<void> {
+  const client = new Client({ url: ldapUrl, timeout: 5000 });
+  try {
+    await client.bind(dn, password);
+  } finally {
+    await client.unbind();
+  }
+}
+
 export interface SlapdOptions {
   /** Suffix of the directory (default dc=example,dc=org); the admin is cn=admin under it. */
   baseDN?: string;

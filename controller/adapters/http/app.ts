@@ -15,7 +15,7 @@ import {
 import { errorBody, MethodNotAllowed, notFound, ScimError } from '../../core/scim/errors.ts';
 import { keepsAttribute, listResponse, projectAttributes } from '../../core/scim/list.ts';
 import { withLocation } from '../../core/scim/meta.ts';
-import { searchQuery } from '../../core/scim/search.ts';
+import { type ListQuery as Query, searchQuery } from '../../core/scim/search.ts';
 import type { GroupService } from '../../listener/groups.ts';
 import type { UserService } from '../../listener/users.ts';
 import type { Logger } from '../../log.ts';
@@ -90,8 +90,6 @@ function asScimError(error: unknown): ScimError | undefined {
   }
 }
 
-type Query = Record<string, string | undefined>;
-
 /** 201 with the new resource, and its meta.location as the Location header (RFC 7644 §3.3). */
 function sendCreated(reply: FastifyReply, created: Record<string, unknown>) {
   const location = (created['meta'] as { location?: string } | undefined)?.location;
@@ -153,41 +151,46 @@ function registerConnector(
       const group = (request: FastifyRequest, r: Record<string, unknown>) =>
         withLocation(r, root(request), 'Groups');
 
-      const spc = async (request: FastifyRequest) => serviceProviderConfig(await of(request).discovery());
-      scope.get('/ServiceProviderConfig', spc);
-      // Microsoft's SCIM reference collection asks at this non-standard path.
-      scope.get('/serviceConfiguration', spc);
-      const types = async (request: FastifyRequest) => resourceTypes(await of(request).discovery());
-      scope.get('/ResourceTypes', async (request) => {
-        const all = await types(request);
-        return listResponse(all, all.length, 1);
-      });
-      scope.get<{ Params: IdParams }>('/ResourceTypes/:id', async (request) => {
-        const found = (await types(request)).find((r) => r['id'] === request.params.id);
-        if (!found) throw notFound(`no resource type ${request.params.id}`);
-        return found;
-      });
-      for (const url of [
-        '/ServiceProviderConfig',
-        '/serviceConfiguration',
-        '/ResourceTypes',
-        '/ResourceTypes/:id',
-        '/Schemas',
-        '/Schemas/:id',
-      ])
+      /** A read-only discovery document at each of `urls`. */
+      const document = (
+        urls: readonly string[],
+        read: (request: FastifyRequest) => Promise<Record<string, unknown>>,
+      ) => {
+        for (const url of urls) {
+          scope.get(url, read);
+          readOnly(scope, url);
+        }
+      };
+      /** A read-only discovery collection: its ListResponse at `url`, a member by id below it. */
+      const collection = (
+        url: string,
+        what: string,
+        all: (request: FastifyRequest) => Promise<Record<string, unknown>[]>,
+      ) => {
+        scope.get(url, async (request) => {
+          const members = await all(request);
+          return listResponse(members, members.length, 1);
+        });
+        scope.get<{ Params: IdParams }>(`${url}/:id`, async (request) => {
+          const found = (await all(request)).find((r) => r['id'] === request.params.id);
+          if (!found) throw notFound(`no ${what} ${request.params.id}`);
+          return found;
+        });
         readOnly(scope, url);
+        readOnly(scope, `${url}/:id`);
+      };
+
+      // Microsoft's SCIM reference collection asks at the non-standard /serviceConfiguration.
+      document(['/ServiceProviderConfig', '/serviceConfiguration'], async (request) =>
+        serviceProviderConfig(await of(request).discovery()),
+      );
+      collection('/ResourceTypes', 'resource type', async (request) =>
+        resourceTypes(await of(request).discovery()),
+      );
       holdToPublished(scope, (request) => of(request).discovery(), ecma2host);
-      const published = async (request: FastifyRequest) =>
-        schemas(await of(request).discovery(), { ecma2host });
-      scope.get('/Schemas', async (request) => {
-        const all = await published(request);
-        return listResponse(all, all.length, 1);
-      });
-      scope.get<{ Params: IdParams }>('/Schemas/:id', async (request) => {
-        const found = (await published(request)).find((s) => s['id'] === request.params.id);
-        if (!found) throw notFound(`no schema ${request.params.id}`);
-        return found;
-      });
+      collection('/Schemas', 'schema', async (request) =>
+        schemas(await of(request).discovery(), { ecma2host }),
+      );
 
       scope.get<{ Querystring: Query }>('/Users', async (request) =>
         listUsers(of(request), request.query, root(request)),

@@ -21,7 +21,7 @@ export class CryptPoolError extends Error {
 
 // Each thread is a V8 instance of its own, about 25 MiB resident, and the listener's limit is 512 MiB: four
 // threads hash about 300 passwords a second, far beyond Entra's pace, whatever the node's core count.
-export const MAX_THREADS = 4;
+const MAX_THREADS = 4;
 // An idle thread gives its memory back after this long.
 const IDLE_MS = 30_000;
 
@@ -57,10 +57,17 @@ export function createCryptPool(
     if (job) settle(job);
   }
 
-  // Out of the idle list first, so no job goes to a thread that is stopping.
-  function retire(worker: Worker): void {
+  /** Out of the idle list, its idle timer stopped: it is about to work or to stop. */
+  function dropIdle(worker: Worker): void {
+    clearTimeout(idleTimers.get(worker));
+    idleTimers.delete(worker);
     const at = idle.indexOf(worker);
     if (at >= 0) idle.splice(at, 1);
+  }
+
+  // Out of the idle list first, so no job goes to a thread that is stopping.
+  function retire(worker: Worker): void {
+    dropIdle(worker);
     void worker.terminate();
   }
 
@@ -78,11 +85,8 @@ export function createCryptPool(
     // An uncaught error ends the thread: its job fails, the next job gets a new thread.
     worker.on('error', (error) => finish(worker, (job) => job.reject(new CryptPoolError(error.message))));
     worker.on('exit', () => {
-      clearTimeout(idleTimers.get(worker));
-      idleTimers.delete(worker);
       all.delete(worker);
-      const at = idle.indexOf(worker);
-      if (at >= 0) idle.splice(at, 1);
+      dropIdle(worker);
       finish(worker, (job) => job.reject(new CryptPoolError('the hashing thread stopped')));
       dispatch();
     });
@@ -93,8 +97,7 @@ export function createCryptPool(
     while (!closed && queue.length > 0) {
       const worker = idle.pop() ?? (all.size < size ? spawn() : undefined);
       if (!worker) return;
-      clearTimeout(idleTimers.get(worker));
-      idleTimers.delete(worker);
+      dropIdle(worker);
       const job = queue.shift() as Job;
       running.set(worker, job);
       worker.ref();

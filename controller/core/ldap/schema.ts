@@ -38,14 +38,23 @@ interface Definition {
   singleValue: boolean;
 }
 
+/**
+ * The values of one keyword of an RFC 4512 definition: `SUP top`, `MUST ( uid $ cn )`, `EQUALITY caseExactMatch`;
+ * quotes and a SYNTAX's length bound (`1.3.6.1.4.1.1466.115.121.1.15{256}`) left off.
+ */
+function keywordValues(definition: string, keyword: 'SUP' | 'MUST' | 'SYNTAX' | 'EQUALITY'): string[] {
+  const match = new RegExp(`\\b${keyword}\\s+(\\(([^)]*)\\)|'?([\\w.;-]+))`).exec(definition);
+  return match ? ((match[2] ?? match[3] ?? '').match(/[\w.;-]+/g) ?? []) : [];
+}
+
 function parseDefinition(definition: string): Definition {
-  const word = (keyword: string) => new RegExp(`\\b${keyword}\\s+'?([\\w.-]+)`).exec(definition)?.[1];
-  // A SYNTAX may carry a length bound: 1.3.6.1.4.1.1466.115.121.1.15{256}.
-  const syntax = /\bSYNTAX\s+'?([\d.]+)/.exec(definition)?.[1];
+  const [sup] = keywordValues(definition, 'SUP');
+  const [syntax] = keywordValues(definition, 'SYNTAX');
+  const [equality] = keywordValues(definition, 'EQUALITY');
   return {
-    ...(word('SUP') ? { sup: word('SUP') as string } : {}),
+    ...(sup ? { sup } : {}),
     ...(syntax ? { syntax } : {}),
-    ...(word('EQUALITY') ? { equality: word('EQUALITY') as string } : {}),
+    ...(equality ? { equality } : {}),
     singleValue: /\bSINGLE-VALUE\b/.test(definition),
   };
 }
@@ -72,11 +81,6 @@ export function attributeTypeFacts(attributeTypes: readonly string[]): Map<strin
   return new Map([...definitions].map(([name, definition]) => [name, resolve(definition, 0)]));
 }
 
-function nameList(definition: string, keyword: 'MUST' | 'SUP'): string[] {
-  const match = new RegExp(`\\b${keyword}\\s+(\\(([^)]*)\\)|([\\w.;-]+))`).exec(definition);
-  return match ? ((match[2] ?? match[3] ?? '').match(/[\w.;-]+/g) ?? []).filter((n) => n !== '$') : [];
-}
-
 /** The attributes entries of these object classes must hold (RFC 4512 MUST), superclasses' included, lower case. */
 export function mustAttributes(classes: readonly string[], objectClasses: readonly string[]): Set<string> {
   const definitions = new Map<string, string>();
@@ -89,8 +93,8 @@ export function mustAttributes(classes: readonly string[], objectClasses: readon
     const definition = definitions.get(key);
     if (seen.has(key) || !definition) return;
     seen.add(key);
-    for (const attribute of nameList(definition, 'MUST')) must.add(attribute.toLowerCase());
-    for (const parent of nameList(definition, 'SUP')) visit(parent);
+    for (const attribute of keywordValues(definition, 'MUST')) must.add(attribute.toLowerCase());
+    for (const parent of keywordValues(definition, 'SUP')) visit(parent);
   };
   for (const name of classes) visit(name);
   return must;

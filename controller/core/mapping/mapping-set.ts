@@ -27,6 +27,13 @@ export type CompiledMapping = MappingKind & {
   origin: string;
 };
 
+/** The SCIM attribute references a mapping reads: its source, or its expression's attributes; none otherwise. */
+export function mappingReads(mapping: CompiledMapping): string[] {
+  if (mapping.kind === 'source') return [mapping.source];
+  if (mapping.kind === 'expression') return [...mapping.expression.attributes];
+  return [];
+}
+
 /** A connector with its mappings for one SCIM resource type, checked and compiled once when loaded. */
 export interface MappingSet {
   connector: LdapConnector;

@@ -1,7 +1,7 @@
 import type { AttributeUse, AttributeUses } from '../scim/discovery.ts';
 import { useKey } from '../scim/discovery.ts';
 import { scimPath } from './attributes.ts';
-import type { CompiledMapping, MappingSet } from './mapping-set.ts';
+import { type CompiledMapping, type MappingSet, mappingReads } from './mapping-set.ts';
 
 interface Building {
   returned: boolean;
@@ -20,12 +20,6 @@ export interface DirectoryRules {
   must?: ReadonlySet<string>;
   /** Attributes whose equality rule compares case-sensitively. */
   caseExact?: ReadonlySet<string>;
-}
-
-function reads(mapping: CompiledMapping): string[] {
-  if (mapping.kind === 'source') return [mapping.source];
-  if (mapping.kind === 'expression') return [...mapping.expression.attributes];
-  return [];
 }
 
 /**
@@ -68,7 +62,7 @@ export function attributeUses(set: MappingSet, directory: DirectoryRules = {}): 
   };
   for (const mapping of [set.dn, ...set.attributes]) {
     const givesBack = mapping.kind === 'source' && mapping.target.toLowerCase() !== 'userpassword';
-    for (const reference of reads(mapping)) note(reference, mapping, givesBack && mapping !== set.dn);
+    for (const reference of mappingReads(mapping)) note(reference, mapping, givesBack && mapping !== set.dn);
   }
   if (set.exposed.some((a) => a.toLowerCase() === 'userpassword')) note('password', undefined, false);
   for (const target of directory.must ?? []) {

@@ -1,7 +1,7 @@
 import type { Modification } from '../ldap/diff.ts';
-import { scimPath } from '../mapping/attributes.ts';
-import type { CompiledMapping, MappingSet } from '../mapping/mapping-set.ts';
-import { invalidPath, invalidValue, ScimError } from '../scim/errors.ts';
+import type { MappingSet } from '../mapping/mapping-set.ts';
+import { isPseudoAttribute } from '../scim/ecma2host.ts';
+import { invalidPath, invalidValue, mutability, noTarget } from '../scim/errors.ts';
 import { type AttrPath, formatPath } from '../scim/filter.ts';
 import { resolvePath } from '../scim/match.ts';
 import { applyPatch, type PatchOperation, topLevelKey } from '../scim/patch.ts';
@@ -10,23 +10,18 @@ import {
   ECMA2HOST_USER_SCHEMA,
   GROUP_SCHEMA,
   groupAttribute,
+  isCoreSchema,
   USER_SCHEMA,
   userAttribute,
 } from '../scim/resources.ts';
+import { keysReadBy } from './users.ts';
 
 type Json = Record<string, unknown>;
 
 // Attributes every resource has (RFC 7643 §3.1); removing them is refused as read-only, not as unknown.
 const COMMON = new Set(['schemas', 'meta']);
-const ECMA_PSEUDO = new Set(['-dn-', '_distinguishedname', 'export_password', 'objectclass']);
 /** Attributes a resource cannot be without (RFC 7643 §4.1.1 userName, §4.2 displayName). */
 const REQUIRED = { User: new Set(['username']), Group: new Set(['displayname']) };
-
-function mappingReads(mapping: CompiledMapping): string[] {
-  if (mapping.kind === 'source') return [mapping.source];
-  if (mapping.kind === 'expression') return [...mapping.expression.attributes];
-  return [];
-}
 
 function subKnown(definition: AttributeDefinition, sub: string | undefined): boolean {
   if (sub === undefined || !definition.subAttributes) return true;
@@ -43,26 +38,22 @@ export function pathIsKnown(set: MappingSet, path: AttrPath): boolean {
   if (set.object === 'User' && urn?.toLowerCase() === ECMA2HOST_USER_SCHEMA.toLowerCase()) {
     const name = path.name.toLowerCase();
     return (
-      ECMA_PSEUDO.has(name) ||
-      set.connector.spec.user.attributes.some((a) => a.toLowerCase() === name) ||
+      isPseudoAttribute(name) ||
+      // Set on create through the extension whether or not the connector exposes it.
+      name === 'objectclass' ||
       set.exposed.some((a) => a.toLowerCase() === name)
     );
   }
   // A custom extension's attributes are what the mappings read.
   const key = topLevelKey(path);
-  return set.attributes.some((m) =>
-    mappingReads(m).some((reference) => {
-      const p = scimPath(reference);
-      return p !== null && topLevelKey(p) === key;
-    }),
-  );
+  return set.attributes.some((m) => keysReadBy(m).includes(key));
 }
 
 /** 400 invalidPath for an operation whose path names no attribute of the resource (RFC 7644 §3.5.2). */
 export function assertKnownPaths(set: MappingSet, operations: readonly PatchOperation[]): void {
   for (const { path } of operations) {
     if (path && !pathIsKnown(set, path))
-      throw invalidPath(`"${formatPath(path)}" names no attribute of the ${set.object} schemas`);
+      throw invalidPath(`${formatPath(path)} names no attribute of the ${set.object} schemas`);
   }
 }
 
@@ -76,33 +67,23 @@ export function assertRemovesHaveTargets(
   before: Json,
   operations: readonly PatchOperation[],
 ): void {
-  const matched = new Set(
-    set.matching.flatMap((m) =>
-      mappingReads(m).flatMap((reference) => {
-        const p = scimPath(reference);
-        return p ? [topLevelKey(p)] : [];
-      }),
-    ),
-  );
+  const matched = new Set(set.matching.flatMap(keysReadBy));
   for (const { op, path } of operations) {
     if (op !== 'remove' || !path) continue;
     const key = topLevelKey(path);
     if (!path.valueFilter && path.sub === undefined && REQUIRED[set.object].has(key))
-      throw invalidValue(`${formatPath(path)} is required: it cannot be removed`);
+      throw invalidValue(`${formatPath(path)} cannot be removed: it is required`);
     if (matched.has(key))
-      throw invalidValue(`${formatPath(path)} is read by a matching mapping: it cannot be removed`);
+      throw invalidValue(`${formatPath(path)} cannot be removed: a matching mapping reads it`);
     if (path.valueFilter && resolvePath(before, elementsOf(path)).length === 0)
-      throw new ScimError(
-        { status: 400, scimType: 'noTarget' },
-        `${formatPath(path)} matches no value to remove`,
-      );
+      throw noTarget(`${formatPath(path)} cannot be removed: it matches no value`);
   }
 }
 
 /** The elements a value-filter path selects (its sub-attribute left off), core schema URN dropped. */
 function elementsOf(path: AttrPath): AttrPath {
   const { sub: _sub, urn, ...rest } = path;
-  return urn !== undefined && !/:core:2\.0:(User|Group)$/i.test(urn) ? { ...rest, urn } : rest;
+  return urn !== undefined && !isCoreSchema(urn) ? { ...rest, urn } : rest;
 }
 
 /**
@@ -155,8 +136,7 @@ export function assertRemovalsTook(after: Json, operations: readonly PatchOperat
     if (later) return;
     const again = applyPatch(after, [operation]).resource;
     if (JSON.stringify(normalized(again)) !== JSON.stringify(normalized(after)))
-      throw new ScimError(
-        { status: 400, scimType: 'mutability' },
+      throw mutability(
         `${formatPath(operation.path)} cannot be removed: the directory value it is read from is not written on update`,
       );
   });

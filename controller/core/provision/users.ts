@@ -3,25 +3,15 @@ import type { Modification } from '../ldap/diff.ts';
 import { type Dn, formatDn, isWithin, parseDn } from '../ldap/dn.ts';
 import { type LdapAttributes, type LdapEntry, valuesOf } from '../ldap/entry.ts';
 import { scimPath } from '../mapping/attributes.ts';
-import type { CompiledMapping, MappingSet } from '../mapping/mapping-set.ts';
+import { type CompiledMapping, type MappingSet, mappingReads } from '../mapping/mapping-set.ts';
 import { addRdnValues, type DesiredEntry } from '../mapping/to-ldap.ts';
+import { ecmaExtension, isPseudoAttribute } from '../scim/ecma2host.ts';
 import { invalidValue } from '../scim/errors.ts';
 import { getIgnoreCase } from '../scim/match.ts';
 import { type PatchOperation, topLevelKey } from '../scim/patch.ts';
 import { ECMA2HOST_USER_SCHEMA } from '../scim/resources.ts';
 
 type Json = Record<string, unknown>;
-
-/** Attributes the ECMA2Host extension may carry that are not LDAP attributes. */
-const ECMA_PSEUDO = new Set(['-dn-', '_distinguishedname', 'export_password']);
-
-/** The ECMA2Host extension object of a resource, if it carries one. */
-export function ecmaExtension(resource: unknown): Json | undefined {
-  const extension = getIgnoreCase(resource, ECMA2HOST_USER_SCHEMA);
-  return typeof extension === 'object' && extension !== null && !Array.isArray(extension)
-    ? (extension as Json)
-    : undefined;
-}
 
 /** The DN a create names in the ECMA2Host extension (`-dn-`), checked to lie below the baseDN. */
 export function extensionDn(set: MappingSet, resource: unknown): Dn | undefined {
@@ -69,7 +59,7 @@ export function applyEcmaExtension(
       if (mode === 'create' && values[0]) dn = parseWithin(values[0], set.baseDN);
     } else if (lower === 'objectclass') {
       if (mode === 'create' && values.length) put(attributes, 'objectClass', values);
-    } else if (!ECMA_PSEUDO.has(lower) && exposed.has(lower)) {
+    } else if (!isPseudoAttribute(lower) && exposed.has(lower)) {
       const attribute = exposed.get(lower) as string;
       const echoed = held !== undefined && sameValues(values, valuesOf(held, attribute));
       if (!(echoed && valuesOf(desired.attributes, attribute).length > 0)) put(attributes, attribute, values);
@@ -118,32 +108,24 @@ export function ecmaPatchResource(resource: Json, operations: readonly PatchOper
       : [],
   );
   if (removed.length === 0) return resource;
-  const key = Object.keys(resource).find((k) => k.toLowerCase() === ECMA2HOST_USER_SCHEMA.toLowerCase());
-  const current = key ? resource[key] : undefined;
-  const extension: Json =
-    typeof current === 'object' && current !== null && !Array.isArray(current)
-      ? { ...(current as Json) }
-      : {};
+  const extension: Json = { ...ecmaExtension(resource) };
   for (const name of removed)
     if (!Object.keys(extension).some((k) => k.toLowerCase() === name.toLowerCase())) extension[name] = null;
+  const key = Object.keys(resource).find((k) => k.toLowerCase() === ECMA2HOST_USER_SCHEMA.toLowerCase());
   return { ...resource, [key ?? ECMA2HOST_USER_SCHEMA]: extension };
+}
+
+/** The top-level SCIM keys (as topLevelKey gives them) of the attributes a mapping reads. */
+export function keysReadBy(mapping: CompiledMapping): string[] {
+  return mappingReads(mapping).flatMap((reference) => {
+    const path = scimPath(reference);
+    return path ? [topLevelKey(path)] : [];
+  });
 }
 
 /** Mappings to evaluate again after a PATCH: those reading an attribute the PATCH touched (never constants). */
 export function mappingsTouchedBy(set: MappingSet, touched: ReadonlySet<string>): Set<CompiledMapping> {
-  const reads = (mapping: CompiledMapping): string[] => {
-    if (mapping.kind === 'source') return [mapping.source];
-    if (mapping.kind === 'expression') return [...mapping.expression.attributes];
-    return [];
-  };
-  return new Set(
-    set.attributes.filter((m) =>
-      reads(m).some((reference) => {
-        const path = scimPath(reference);
-        return path !== null && touched.has(topLevelKey(path));
-      }),
-    ),
-  );
+  return new Set(set.attributes.filter((m) => keysReadBy(m).some((key) => touched.has(key))));
 }
 
 /** A user is disabled when the entry holds every value Disable sets. */

@@ -6,6 +6,7 @@ import {
   ENTERPRISE_USER_ATTRIBUTES,
   ENTERPRISE_USER_SCHEMA,
   GROUP_SCHEMA,
+  isCoreSchema,
   USER_ATTRIBUTES,
   USER_SCHEMA,
 } from './resources.ts';
@@ -97,10 +98,7 @@ export type AttributeUses = ReadonlyMap<string, AttributeUse>;
 
 /** The key of an attribute in AttributeUses: its extension URN (none for core) and name, in lower case. */
 export function useKey(urn: string | undefined, name: string): string {
-  const core =
-    urn === undefined ||
-    urn.toLowerCase() === USER_SCHEMA.toLowerCase() ||
-    urn.toLowerCase() === GROUP_SCHEMA.toLowerCase();
+  const core = urn === undefined || isCoreSchema(urn);
   return `${core ? '' : urn.toLowerCase()}:${name.toLowerCase()}`;
 }
 

@@ -1,5 +1,5 @@
 import type { DirectoryAttribute } from './discovery.ts';
-import { getIgnoreCase } from './match.ts';
+import { getIgnoreCase, isJsonObject as isObject } from './match.ts';
 import { ECMA2HOST_PSEUDO_ATTRIBUTES, ECMA2HOST_USER_SCHEMA } from './resources.ts';
 
 type Json = Record<string, unknown>;
@@ -7,8 +7,16 @@ type Json = Record<string, unknown>;
 const URN = ECMA2HOST_USER_SCHEMA.toLowerCase();
 const PSEUDO = new Map(ECMA2HOST_PSEUDO_ATTRIBUTES.map((name) => [name.toLowerCase(), name]));
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The ECMA2Host extension object of a resource, if it carries one. */
+export function ecmaExtension(resource: unknown): Json | undefined {
+  const extension = getIgnoreCase(resource, ECMA2HOST_USER_SCHEMA);
+  return isObject(extension) ? extension : undefined;
+}
+
+/** Whether a name (in any case) is an ECMA2Host pseudo-attribute rather than a directory attribute. */
+export function isPseudoAttribute(name: string): boolean {
+  return PSEUDO.has(name.toLowerCase());
+}
 
 interface Sent {
   name: string;

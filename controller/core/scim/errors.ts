@@ -65,6 +65,14 @@ export function invalidSyntax(message: string): ScimError {
   return new ScimError({ status: 400, scimType: 'invalidSyntax' }, message);
 }
 
+export function noTarget(message: string): ScimError {
+  return new ScimError({ status: 400, scimType: 'noTarget' }, message);
+}
+
+export function mutability(message: string): ScimError {
+  return new ScimError({ status: 400, scimType: 'mutability' }, message);
+}
+
 /** The methods a path answers go into the `Allow` header (RFC 9110 §15.5.6). */
 export class MethodNotAllowed extends ScimError {
   public readonly allow: readonly string[];

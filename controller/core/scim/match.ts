@@ -1,5 +1,8 @@
 import type { AttrPath, CompValue, Filter } from './filter.ts';
 
+export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** Reads a key of a JSON object case-insensitively, as SCIM attribute names are. */
 export function getIgnoreCase(object: unknown, key: string): unknown {
   if (typeof object !== 'object' || object === null || Array.isArray(object)) return undefined;

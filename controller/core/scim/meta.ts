@@ -3,7 +3,7 @@ import { type LdapAttributes, valuesOf } from '../ldap/entry.ts';
 type Json = Record<string, unknown>;
 
 /** GeneralizedTime (20260102030405Z) as ISO 8601, for meta.created and meta.lastModified. */
-export function isoTime(value: string | undefined): string | undefined {
+function isoTime(value: string | undefined): string | undefined {
   const m = value ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(value) : null;
   return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : undefined;
 }

@@ -1,6 +1,6 @@
 import { ScimError } from './errors.ts';
 import { type AttrPath, type Filter, parsePath } from './filter.ts';
-import { getIgnoreCase, matchesFilter } from './match.ts';
+import { getIgnoreCase, isJsonObject, matchesFilter } from './match.ts';
 import { userAttribute } from './resources.ts';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -29,8 +29,6 @@ export function topLevelKey(path: AttrPath): string {
 
 // A schema URN on its own: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.
 const SCHEMA_URN = /^urn:[^ ]+:\d+\.\d+:[A-Za-z]+$/i;
-const isPlainObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 // Extension schemas Entra sends attributes of, as `urn:…:User:attr` keys or paths.
 const EXTENSION_KEY = /^(urn:[^ ]+:[^:]+:\d+\.\d+:[A-Za-z]+):([A-Za-z$][\w$-]*(\.[A-Za-z$][\w$-]*)?)$/i;
@@ -68,7 +66,7 @@ export function parsePatch(body: unknown): PatchOperation[] {
     if (typeof pathText !== 'string') throw invalid('invalidPath', `${at}.path must be a string`);
     // The path is an extension schema itself (RFC 7644 §3.5.2 allows any attribute, and an extension is one):
     // its object value sets the attributes inside it, as in a path-less operation.
-    if (op !== 'remove' && SCHEMA_URN.test(pathText.trim()) && isPlainObject(value)) {
+    if (op !== 'remove' && SCHEMA_URN.test(pathText.trim()) && isJsonObject(value)) {
       parsed.push(...splitPathless(op, pathText.trim(), value, at));
       return;
     }

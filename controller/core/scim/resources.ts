@@ -83,7 +83,7 @@ export function userAttribute(urn: string | undefined, name: string): AttributeD
   return undefined;
 }
 
-export const GROUP_ATTRIBUTES: readonly AttributeDefinition[] = [
+const GROUP_ATTRIBUTES: readonly AttributeDefinition[] = [
   { name: 'id' },
   { name: 'externalId' },
   { name: 'displayName' },
@@ -107,3 +107,9 @@ export const ECMA2HOST_PSEUDO_ATTRIBUTES: readonly string[] = [
   '_distinguishedName',
   'export_password',
 ];
+
+/** Whether a schema URN is the core User or Group schema, whose attributes are named without it. */
+export function isCoreSchema(urn: string): boolean {
+  const lower = urn.toLowerCase();
+  return lower === USER_SCHEMA.toLowerCase() || lower === GROUP_SCHEMA.toLowerCase();
+}
