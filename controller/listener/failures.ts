@@ -29,4 +29,8 @@ export async function mapped<T>(work: () => T | Promise<T>): Promise<T> {
  * What the listener logs (as `code`) when it carries on past a failure that no request caused or can be told
  * of: a configuration change it rejected, a serving certificate it could not use, a bookkeeping write that failed.
  */
-export type ListenerIncidentCode = 'ConfigRejected' | 'ServingCertificateRejected' | 'ExportMarkFailed';
+export type ListenerIncidentCode =
+  | 'ConfigRejected'
+  | 'ServingCertificateRejected'
+  | 'ExportMarkFailed'
+  | 'WatchFailed';

@@ -234,6 +234,12 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   }
 
   let timer: NodeJS.Timeout | undefined;
+  const reloadSoon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      reload().catch((error: unknown) => rejected('ConfigRejected', error));
+    }, 200);
+  };
   const watcher =
     options.watch === false
       ? undefined
@@ -241,13 +247,20 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
           ignoreInitial: true,
           followSymlinks: true,
           awaitWriteFinish: { stabilityThreshold: 100 },
-        }).on('all', (_event, path) => {
-          if (!changesConfiguration(path, options)) return;
-          clearTimeout(timer);
-          timer = setTimeout(() => {
-            reload().catch((error: unknown) => rejected('ConfigRejected', error));
-          }, 200);
-        });
+        })
+          .on('all', (_event, path) => {
+            if (changesConfiguration(path, options)) reloadSoon();
+          })
+          // A watch error (a symlink loop, the inotify limit) would end the process unhandled: it is logged
+          // and counted, and the files are read again in case it hid a change.
+          .on('error', (error: unknown) => {
+            metrics.reloadFailed('WatchFailed');
+            logger.error(
+              { code: 'WatchFailed', err: errorFields(error) },
+              'watching the configuration files failed; reading them again',
+            );
+            reloadSoon();
+          });
 
   // Serving only once the watcher sees changes, so that no change made after start is missed.
   if (watcher) await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { connect as ldapiSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,5 +190,33 @@ userPassword: ${PROVISIONER_PASSWORD}
     await writeFile(join(serving, 'tls.key'), second.key);
     await eventually(listener, async () => (await served()) === second.fingerprint);
     expect(alive(listener)).toBe(true);
+  });
+
+  it('survives a watch error in its folder (a symlink loop), says why, and still takes later changes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'resilience-watch-'));
+    temp.push(dir);
+    await writeFile(join(dir, 'ldap.yaml'), manifests(slapd));
+    const listener = await spawnListener(dir);
+    servers.push(listener);
+    await symlink(join(dir, 'loop-b'), join(dir, 'loop-a'));
+    await symlink(join(dir, 'loop-a'), join(dir, 'loop-b'));
+    await eventually(listener, async () => (await logOf(listener)).includes('"code":"WatchFailed"'));
+    await sleep(300);
+    expect(alive(listener)).toBe(true);
+    expect((await fetch(`${listener.url}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`${listener.metricsUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /^scim_ldap_listener_config_reload_failures_total\{reason="WatchFailed"\} [1-9]/m,
+    );
+
+    const token = 'rotated-token-0123456789';
+    const base64 = (text: string) => Buffer.from(text).toString('base64');
+    await writeFile(join(dir, 'ldap.yaml'), manifests(slapd).replace(base64(TOKEN), base64(token)));
+    await eventually(listener, async () => {
+      const response = await fetch(`${listener.url}/scim/Users?count=1`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return response.status === 200;
+    });
   });
 });
