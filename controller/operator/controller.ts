@@ -163,6 +163,10 @@ export async function startOperator(options: OperatorOptions) {
       }
     }
     const gathered = await gather(kube, connector, valid, deployments.get(childName(connector), namespace));
+    metrics?.directoryReachable.set(
+      { namespace, connector: name },
+      gathered.observations.directory.ok ? 1 : 0,
+    );
 
     // Plan and apply: the children, and a generated certificate when one is due.
     let renewed = false;
