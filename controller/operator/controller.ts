@@ -142,6 +142,15 @@ export async function startOperator(options: OperatorOptions) {
     const cached = connectors.get(name, namespace);
     const connectorMappings = mappings.list(namespace).filter((m) => m.spec?.connectorRef?.name === name);
     if (!cached) {
+      // A deleted connector's series go too: a listener removed on purpose is not a listener down.
+      for (const gauge of [
+        metrics?.certificateExpiry,
+        metrics?.directoryReachable,
+        metrics?.listenerReplicasAvailable,
+      ])
+        gauge?.remove({ namespace, connector: name });
+      for (const object of ['users', 'groups'])
+        metrics?.directoryEntries.remove({ namespace, connector: name, object });
       await mappingStatuses(connectorMappings, undefined, null);
       return;
     }
