@@ -172,10 +172,13 @@ export async function startOperator(options: OperatorOptions) {
       }
     }
     const gathered = await gather(kube, connector, valid, deployments.get(childName(connector), namespace));
-    metrics?.directoryReachable.set(
-      { namespace, connector: name },
-      gathered.observations.directory.ok ? 1 : 0,
-    );
+    const labels = { namespace, connector: name };
+    const { directory, listenerReplicas } = gathered.observations;
+    metrics?.directoryReachable.set(labels, directory.ok ? 1 : 0);
+    metrics?.listenerReplicasAvailable.set(labels, listenerReplicas?.available ?? 0);
+    if (directory.ok)
+      for (const object of ['users', 'groups'] as const)
+        metrics?.directoryEntries.set({ ...labels, object }, directory.provisioned[object]);
 
     // Plan and apply: the children, and a generated certificate when one is due.
     let renewed = false;
