@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { dump, load, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LISTENER_SELECTOR } from '../../controller/core/reconcile/children.ts';
 import { argoCdHealth } from '../support/argocd.ts';
 import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
 import { spawnOperator, testConnector } from '../support/operator.ts';
@@ -96,13 +97,15 @@ describe('Helm chart', () => {
       ).filter((doc) => doc?.kind === 'ServiceMonitor');
       expect(monitors.find((m) => m?.metadata.name === 'scim-listeners')?.spec).toEqual({
         namespaceSelector,
+        // The labels the operator puts on every listener Service.
         selector: {
-          matchLabels: {
-            'app.kubernetes.io/name': 'scim-ldap-listener',
-            'app.kubernetes.io/managed-by': 'scim-ldap-operator',
-          },
+          matchLabels: Object.fromEntries(LISTENER_SELECTOR.split(',').map((pair) => pair.split('='))),
         },
         endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
+      });
+      // The operator's per-connector series keep their connector's namespace label.
+      expect(monitors.find((m) => m?.metadata.name === 'scim')?.spec).toMatchObject({
+        endpoints: [{ port: 'http-metrics', honorLabels: true }],
       });
     },
   );

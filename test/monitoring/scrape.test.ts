@@ -81,6 +81,7 @@ describe("the chart's alerts and dashboard against a real scrape", () => {
   let prometheus: RunningPrometheus;
   let monitoring: Monitoring;
   let namespace: string;
+  let crs: CustomObjectsApi;
   const operatorMetrics = async () => (await fetch(`http://127.0.0.1:${operator.health}/metrics`)).text();
 
   beforeAll(async () => {
@@ -125,7 +126,7 @@ describe("the chart's alerts and dashboard against a real scrape", () => {
     await applyCrds(`${repoRoot}/crds`, ['ldapconnectors.scim-ldap.io', 'attributemappings.scim-ldap.io']);
     namespace = await createTestNamespace(kc, 'monitoring');
     await createConnectorSecrets(kc, namespace, slapd.adminPassword);
-    const crs = kc.makeApiClient(CustomObjectsApi);
+    crs = kc.makeApiClient(CustomObjectsApi);
     const create = (plural: string, body: object) =>
       crs.createNamespacedCustomObject({ ...GROUP, plural, namespace, body });
     await create('ldapconnectors', testConnector('reachable', directorySpec(slapd)));
@@ -186,7 +187,7 @@ describe("the chart's alerts and dashboard against a real scrape", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("exports each connector's directory reachability, listener replicas and entries, and the allocation headroom", async () => {
+  it("exports each connector's directory reachability, listener replicas and entries (gone with the connector), and the allocation headroom", async () => {
     const text = await operatorMetrics();
     const series = (name: string, connector: string) =>
       new RegExp(`^${name}\\{namespace="${namespace}",connector="${connector}"(?:,[^}]*)?\\} (\\S+)$`, 'm');
@@ -206,6 +207,18 @@ describe("the chart's alerts and dashboard against a real scrape", () => {
       )?.[1],
     ).toMatch(/^\d+$/);
     expect(text).toMatch(series('scim_ldap_operator_certificate_expiry_timestamp_seconds', 'reachable'));
+
+    // A deleted connector's series go: a listener removed on purpose is not a listener down.
+    await crs.deleteNamespacedCustomObject({
+      ...GROUP,
+      plural: 'ldapconnectors',
+      namespace,
+      name: 'unreachable',
+    });
+    await vi.waitFor(async () => expect(await operatorMetrics()).not.toContain('connector="unreachable"'), {
+      timeout: 30_000,
+      interval: 200,
+    });
 
     // One uidNumber handed out from [20000, 60000]: 40000 left of 40001.
     const listenerText = await (await fetch(`${listener.metricsUrl}/metrics`)).text();
