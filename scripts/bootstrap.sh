@@ -70,6 +70,16 @@ ensure_lua() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends lua5.1 >/dev/null
 }
 
+# promtool and prometheus, to check the chart's alert rules and run its queries against a real scrape.
+ensure_prometheus() {
+  command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && return
+  log "installing prometheus (Debian package)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+}
+
 ensure_kube_binaries() {
   if [ -n "${KUBEBUILDER_ASSETS:-}" ]; then
     for b in etcd kube-apiserver kubectl; do
@@ -110,6 +120,7 @@ ensure_slapd
 if [ -z "${SKIP_TEST_TOOLS:-}" ]; then
   ensure_nslcd
   ensure_lua
+  ensure_prometheus
   ensure_kube_binaries
   ensure_helm
   # The single-node cluster's binaries and packages (kubelet, containerd, buildah, ...).

@@ -4,6 +4,7 @@ import { crdFiles } from './crd.ts';
 const CHART = 'charts/scim-ldap-operator';
 
 const resources = { type: 'object', description: 'Kubernetes resource requests and limits.' } as const;
+const labels = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
 /** The chart's values, as a JSON Schema: `helm install` refuses values that do not fit. */
 export const chartValuesSchema = {
@@ -46,7 +47,21 @@ export const chartValuesSchema = {
         serviceMonitor: {
           type: 'object',
           additionalProperties: false,
-          properties: { enabled: { type: 'boolean' }, interval: { type: 'string' } },
+          properties: { enabled: { type: 'boolean' }, interval: { type: 'string' }, labels },
+        },
+        prometheusRule: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            enabled: { type: 'boolean' },
+            labels,
+            runbookBaseUrl: { type: 'string', minLength: 1 },
+          },
+        },
+        dashboard: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { enabled: { type: 'boolean' } },
         },
       },
     },

@@ -2,7 +2,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { Directory } from '../adapters/ldap/directory.ts';
 import type { UserEvent } from './users.ts';
 
-/** The listener's Prometheus metrics: requests by route and status, LDAP operations and latency, user events. */
+/** The listener's Prometheus metrics: requests by route and status, LDAP operations and latency, user events,
+ * allocation headroom. */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -63,8 +64,29 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  const allocationRemaining = new Gauge({
+    name: 'scim_ldap_allocation_remaining',
+    help: 'POSIX numbers left above the counter of each allocation range, by connector, attribute and range',
+    labelNames: ['connector', 'attribute', 'range'],
+    registers: [registry],
+  });
+  const allocationSize = new Gauge({
+    name: 'scim_ldap_allocation_range_size',
+    help: 'Numbers in each allocation range, by connector, attribute and range',
+    labelNames: ['connector', 'attribute', 'range'],
+    registers: [registry],
+  });
+
   return {
     registry,
+    /** The allocator's report of a range's headroom, as both gauges (the size makes a ratio possible in PromQL). */
+    allocationRemaining:
+      (connector: string) =>
+      (attribute: string, min: number, max: number, remaining: number): void => {
+        const labels = { connector, attribute, range: `${min}-${max}` };
+        allocationRemaining.set(labels, remaining);
+        allocationSize.set(labels, max - min + 1);
+      },
     configLoaded: () => lastLoad.setToCurrentTime(),
     reloadFailed: (reason: string) => reloadFailures.inc({ reason }),
     exportMarkFailed: (connector: string) => exportMarkFailures.inc({ connector }),

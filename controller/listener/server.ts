@@ -90,7 +90,7 @@ function runtimeFor(configs: readonly ConnectorConfig[], metrics: Metrics, logge
     const raw = openDirectory(config.directory);
     const directory = metrics.instrument(config.name, raw);
     directories.push(directory);
-    const allocate = createAllocator(directory, config.set.baseDN);
+    const allocate = createAllocator(directory, config.set.baseDN, metrics.allocationRemaining(config.name));
     // Bookkeeping, not provisioning: its writes stay out of the LDAP operation metrics.
     const mark = createExportMark(raw, config.set.baseDN, undefined, (error) => {
       metrics.exportMarkFailed(config.name);

@@ -142,6 +142,15 @@ export async function startOperator(options: OperatorOptions) {
     const cached = connectors.get(name, namespace);
     const connectorMappings = mappings.list(namespace).filter((m) => m.spec?.connectorRef?.name === name);
     if (!cached) {
+      // A deleted connector's series go too: a listener removed on purpose is not a listener down.
+      for (const gauge of [
+        metrics?.certificateExpiry,
+        metrics?.directoryReachable,
+        metrics?.listenerReplicasAvailable,
+      ])
+        gauge?.remove({ namespace, connector: name });
+      for (const object of ['users', 'groups'])
+        metrics?.directoryEntries.remove({ namespace, connector: name, object });
       await mappingStatuses(connectorMappings, undefined, null);
       return;
     }
@@ -163,6 +172,13 @@ export async function startOperator(options: OperatorOptions) {
       }
     }
     const gathered = await gather(kube, connector, valid, deployments.get(childName(connector), namespace));
+    const labels = { namespace, connector: name };
+    const { directory, listenerReplicas } = gathered.observations;
+    metrics?.directoryReachable.set(labels, directory.ok ? 1 : 0);
+    metrics?.listenerReplicasAvailable.set(labels, listenerReplicas?.available ?? 0);
+    if (directory.ok)
+      for (const object of ['users', 'groups'] as const)
+        metrics?.directoryEntries.set({ ...labels, object }, directory.provisioned[object]);
 
     // Plan and apply: the children, and a generated certificate when one is due.
     let renewed = false;

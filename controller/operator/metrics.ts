@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-/** The operator's Prometheus metrics: reconciles, their duration and errors, queue depth, certificate expiry. */
+/** The operator's Prometheus metrics: reconciles, their duration and errors, queue depth, certificate expiry,
+ * directory reachability and listener replicas per connector. */
 export function createOperatorMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -26,6 +27,24 @@ export function createOperatorMetrics() {
     certificateExpiry: new Gauge({
       name: 'scim_ldap_operator_certificate_expiry_timestamp_seconds',
       help: 'When each connector serving certificate expires',
+      labelNames: ['namespace', 'connector'],
+      registers: [registry],
+    }),
+    listenerReplicasAvailable: new Gauge({
+      name: 'scim_ldap_operator_listener_replicas_available',
+      help: "Available replicas of each connector's listener Deployment, as the operator's watch sees it",
+      labelNames: ['namespace', 'connector'],
+      registers: [registry],
+    }),
+    directoryEntries: new Gauge({
+      name: 'scim_ldap_operator_directory_entries',
+      help: "Users and groups of each connector's classes in its directory, at the operator's last check",
+      labelNames: ['namespace', 'connector', 'object'],
+      registers: [registry],
+    }),
+    directoryReachable: new Gauge({
+      name: 'scim_ldap_operator_directory_reachable',
+      help: "1 when the operator's last check bound to the connector's directory, else 0",
       labelNames: ['namespace', 'connector'],
       registers: [registry],
     }),

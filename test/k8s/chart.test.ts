@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { dump, load, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LISTENER_SELECTOR } from '../../controller/core/reconcile/children.ts';
 import { argoCdHealth } from '../support/argocd.ts';
 import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
 import { spawnOperator, testConnector } from '../support/operator.ts';
@@ -96,16 +97,64 @@ describe('Helm chart', () => {
       ).filter((doc) => doc?.kind === 'ServiceMonitor');
       expect(monitors.find((m) => m?.metadata.name === 'scim-listeners')?.spec).toEqual({
         namespaceSelector,
+        // The labels the operator puts on every listener Service.
         selector: {
-          matchLabels: {
-            'app.kubernetes.io/name': 'scim-ldap-listener',
-            'app.kubernetes.io/managed-by': 'scim-ldap-operator',
-          },
+          matchLabels: Object.fromEntries(LISTENER_SELECTOR.split(',').map((pair) => pair.split('='))),
         },
         endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
       });
+      // The operator's per-connector series keep their connector's namespace label.
+      expect(monitors.find((m) => m?.metadata.name === 'scim')?.spec).toMatchObject({
+        endpoints: [{ port: 'http-metrics', honorLabels: true }],
+      });
     },
   );
+
+  it('renders the monitors, the alert rules and the dashboard with the monitoring values, and none of them without', async () => {
+    const kinds = async (...set: string[]) =>
+      (
+        loadAll(await helm('template', 'scim', CHART, ...set.flatMap((s) => ['--set', s]))) as ({
+          kind: string;
+          metadata: { name: string; labels?: Record<string, string> };
+          data?: Record<string, string>;
+          spec?: { groups?: { rules: { alert: string; annotations: Record<string, string> }[] }[] };
+        } | null)[]
+      ).filter((doc) => doc !== null);
+    const off = await kinds();
+    expect(off.filter((d) => ['ServiceMonitor', 'PrometheusRule', 'ConfigMap'].includes(d.kind))).toEqual([]);
+
+    const on = await kinds(
+      'metrics.serviceMonitor.enabled=true',
+      'metrics.serviceMonitor.labels.release=prom',
+      'metrics.prometheusRule.enabled=true',
+      'metrics.prometheusRule.labels.release=prom',
+      'metrics.dashboard.enabled=true',
+    );
+    const named = (kind: string) => on.filter((d) => d.kind === kind).map((d) => d.metadata.name);
+    expect(named('ServiceMonitor')).toEqual(['scim', 'scim-listeners']);
+    expect(named('PrometheusRule')).toEqual(['scim']);
+    expect(named('ConfigMap')).toEqual(['scim-dashboard']);
+    for (const d of on.filter((d) => ['ServiceMonitor', 'PrometheusRule'].includes(d.kind)))
+      expect(d.metadata.labels?.['release']).toBe('prom');
+
+    const rules = on.find((d) => d.kind === 'PrometheusRule')?.spec?.groups?.flatMap((g) => g.rules) ?? [];
+    const operations = await readFile(join(repoRoot, 'docs', 'operations.md'), 'utf8');
+    for (const rule of rules) {
+      // Each runbook is a section of docs/operations.md, headed by the alert's name.
+      expect(rule.annotations['runbook_url']).toMatch(/\/docs\/operations\.md#/);
+      expect(rule.annotations['runbook_url']?.split('#')[1]).toBe(rule.alert.toLowerCase());
+      expect(operations).toContain(`### ${rule.alert}\n`);
+    }
+
+    const dashboard = on.find((d) => d.kind === 'ConfigMap');
+    expect(dashboard?.metadata.labels?.['grafana_dashboard']).toBe('1');
+    const json = JSON.parse(dashboard?.data?.['scim-ldap.json'] ?? '{}') as {
+      uid: string;
+      panels: unknown[];
+    };
+    expect(json.uid).toBe('scim-ldap');
+    expect(json.panels.length).toBeGreaterThan(5);
+  });
 
   it('refuses values outside its schema', async () => {
     await expect(helm('template', 'scim', CHART, '--set', 'replicaCount=0')).rejects.toThrow(/replicaCount/);

@@ -59,4 +59,21 @@ describe('POSIX number allocation in slapd', () => {
     expect(await allocate('gidNumber', 40000, 40009)).toBe(40000);
     expect(await allocate('gidNumber', 100000, 199999)).toBe(100001);
   });
+
+  it('reports the numbers left in the range after each allocation, and none once it is exhausted', async () => {
+    const reports: [string, number, number, number][] = [];
+    const allocate = createAllocator(open(), parseDn(slapd.baseDN), (...report) => reports.push(report));
+    expect(await allocate('uidNumber', 50000, 50002)).toBe(50000);
+    expect(await allocate('uidNumber', 50000, 50002)).toBe(50001);
+    expect(reports).toEqual([
+      ['uidNumber', 50000, 50002, 2],
+      ['uidNumber', 50000, 50002, 1],
+    ]);
+    expect(await allocate('uidNumber', 50000, 50002)).toBe(50002);
+    await expect(allocate('uidNumber', 50000, 50002)).rejects.toThrow('is exhausted');
+    expect(reports.slice(2)).toEqual([
+      ['uidNumber', 50000, 50002, 0],
+      ['uidNumber', 50000, 50002, 0],
+    ]);
+  });
 });

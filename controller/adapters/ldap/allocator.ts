@@ -13,7 +13,12 @@ const NO_SUCH_OBJECT = 32;
  * incremented atomically by the directory (RFC 4525 with RFC 4527 post-read): safe with several listeners at
  * once. A number already held by an entry is skipped, and no number is ever handed out twice.
  */
-export function createAllocator(directory: Directory, baseDN: Dn) {
+export function createAllocator(
+  directory: Directory,
+  baseDN: Dn,
+  /** After each allocation (or refusal): how many numbers of the range are still above the counter. */
+  onRemaining: (attribute: string, min: number, max: number, remaining: number) => void = () => undefined,
+) {
   const container = stateContainer(baseDN);
   const base = formatDn(baseDN);
 
@@ -59,9 +64,13 @@ export function createAllocator(directory: Directory, baseDN: Dn) {
         continue;
       }
       if (next > max) {
+        onRemaining(attribute, min, max, 0);
         throw new ScimError({ status: 500 }, `${attribute}: the range [${min}, ${max}] is exhausted`);
       }
-      if (!(await inUse(attribute, next))) return next;
+      if (!(await inUse(attribute, next))) {
+        onRemaining(attribute, min, max, max - next);
+        return next;
+      }
     }
   };
 }
