@@ -91,6 +91,22 @@ describe('Argo CD health of an LdapConnector', () => {
       message: /^not ready: MappingValid$/,
     },
     {
+      state: 'a rollout under way while the old replicas serve',
+      obj: connector({
+        ...healthy,
+        listenerRollout: {
+          generation: 3,
+          observedGeneration: 3,
+          desired: 2,
+          replicas: 3,
+          updated: 1,
+          available: 2,
+        },
+      }),
+      status: 'Progressing',
+      message: /^Reconciling: 1 of 2 listener replicas updated$/,
+    },
+    {
       state: 'a listener still starting',
       obj: connector({ ...healthy, listenerAvailable: false }),
       status: 'Progressing',
