@@ -9,10 +9,10 @@ import { ConfigError } from '../config/validate.ts';
 import { formatDn, parseDn } from '../core/ldap/dn.ts';
 import { referencedSecrets, tlsSecretName } from '../core/reconcile/children.ts';
 import { Reason } from '../core/reconcile/conditions.ts';
+import type { ListenerRollout } from '../core/reconcile/progress.ts';
 import {
   type CertificateInfo,
   type DirectoryInfo,
-  type ListenerRollout,
   type Observations,
   type Provisioned,
   renewalTime,

@@ -6,7 +6,6 @@ import {
   connectorStatus,
   type Observations,
   renewalTime,
-  rolloutPending,
 } from './status.ts';
 
 const now = new Date('2026-06-01T00:00:00Z');
@@ -226,17 +225,5 @@ describe('kstatus conditions', () => {
     );
     expect(status.conditions.find((c) => c.type === 'Stalled')?.message).toBe('MappingValid: bad');
     expect(status.conditions.every((c) => c.observedGeneration === 3)).toBe(true);
-  });
-
-  it.each([
-    { rollout: { ...done, observedGeneration: 1 }, expected: /not observed yet/ },
-    { rollout: { ...done, updated: 1 }, expected: /^1 of 2 listener replicas updated$/ },
-    { rollout: { ...done, replicas: 4 }, expected: /^2 old listener replicas terminating$/ },
-    { rollout: { ...done, available: 1 }, expected: /^1 of 2 listener replicas available$/ },
-    { rollout: done, expected: null },
-  ])('says what the rollout waits for: $expected', ({ rollout, expected }) => {
-    const pending = rolloutPending(rollout);
-    if (expected) expect(pending).toMatch(expected);
-    else expect(pending).toBeNull();
   });
 });
