@@ -73,6 +73,9 @@ export function listenerRollout(deployment: V1Deployment | undefined): ListenerR
     replicas: deployment?.status?.replicas ?? 0,
     updated: deployment?.status?.updatedReplicas ?? 0,
     available: deployment?.status?.availableReplicas ?? 0,
+    deadlineExceeded: (deployment?.status?.conditions ?? []).some(
+      (c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded',
+    ),
   };
 }
 

@@ -53,9 +53,12 @@ describe('kstatus reads the operator status', () => {
     running.kill('SIGTERM');
     await exited;
   };
-  /** The Deployment rolled out: its current spec observed, every replica updated and available. */
-  const rollOut = async () => {
-    const [generation, replicas] = (
+  /**
+   * The Deployment rolled out: its current spec observed, every replica updated and available. Or `stuck`: one
+   * replica of the new spec never got ready and the controller gave up, while the old ones serve.
+   */
+  const rollOut = async (stuck = false) => {
+    const [generation = 0, replicas = 0] = (
       await kubectl(
         ...['get', 'deployment', 'ldap-scim', '-n', namespace],
         ...['-o', 'jsonpath={.metadata.generation} {.spec.replicas}'],
@@ -70,11 +73,24 @@ describe('kstatus reads the operator status', () => {
         status: {
           observedGeneration: generation,
           replicas,
-          updatedReplicas: replicas,
-          readyReplicas: replicas,
-          availableReplicas: replicas,
+          updatedReplicas: stuck ? 1 : replicas,
+          readyReplicas: stuck ? replicas - 1 : replicas,
+          availableReplicas: stuck ? replicas - 1 : replicas,
           conditions: [
             { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'by the test' },
+            stuck
+              ? {
+                  type: 'Progressing',
+                  status: 'False',
+                  reason: 'ProgressDeadlineExceeded',
+                  message: 'by the test',
+                }
+              : {
+                  type: 'Progressing',
+                  status: 'True',
+                  reason: 'NewReplicaSetAvailable',
+                  message: 'by the test',
+                },
           ],
         },
       }),
@@ -164,6 +180,20 @@ describe('kstatus reads the operator status', () => {
     expect(await condition(connector, 'Ready')).toBe('True/Ready');
     expect(await condition(connector, 'Reconciling')).toBe('True/Progressing');
     expect(await verdict(connector)).toBe('InProgress');
+    await rollOut();
+    await expect.poll(() => verdict(connector), { timeout: 10_000, interval: 100 }).toBe('Current');
+  });
+
+  it('is Failed when the deployment controller gives up on the rollout, though the old replicas keep it Ready', async () => {
+    await rollOut(true);
+    await expect
+      .poll(() => condition(connector, 'Stalled'), { timeout: 10_000, interval: 100 })
+      .toBe('True/ProgressDeadlineExceeded');
+    expect(await condition(connector, 'Ready')).toBe('True/Ready');
+    expect(await kstatus(await connector())).toEqual({
+      status: 'Failed',
+      message: 'the listener Deployment made no progress within its deadline',
+    });
     await rollOut();
     await expect.poll(() => verdict(connector), { timeout: 10_000, interval: 100 }).toBe('Current');
   });

@@ -35,6 +35,8 @@ export const Reason = {
   Progressing: 'Progressing',
   /** Reconciling False: the listener runs the current generation. */
   Reconciled: 'Reconciled',
+  /** Stalled: the deployment controller gave up on the listener's rollout (an image that does not pull, ...). */
+  ProgressDeadlineExceeded: 'ProgressDeadlineExceeded',
   /** Stalled False. */
   NotStalled: 'NotStalled',
   NoConnector: 'NoConnector',

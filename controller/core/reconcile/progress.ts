@@ -9,6 +9,8 @@ export interface ListenerRollout {
   replicas: number;
   updated: number;
   available: number;
+  /** The deployment controller gave up on the rollout (Progressing False, ProgressDeadlineExceeded). */
+  deadlineExceeded?: boolean;
 }
 
 /** What the listener Deployment's rollout still waits for (the order kstatus checks a Deployment in), or null. */
@@ -33,7 +35,7 @@ const STALLED_REASONS: ReadonlySet<string> = new Set([
 
 /**
  * kstatus's Reconciling and Stalled, from the other conditions: Stalled when one fails for a reason the user must
- * fix (or a certificate the user supplied expired), otherwise Reconciling while the listener rolls out or its
+ * fix (or a certificate the user supplied expired) or the listener's rollout passed its deadline, otherwise Reconciling while the listener rolls out or its
  * certificate is being issued. At most one of them is True.
  */
 export function progressConditions(
@@ -44,11 +46,19 @@ export function progressConditions(
     userSuppliedCertificate: boolean;
   },
 ): Desired[] {
-  const stalled = conditions.find(
+  const failed = conditions.find(
     (d) =>
       d.status === 'False' &&
       (STALLED_REASONS.has(d.reason) || (d.reason === Reason.Expired && obs.userSuppliedCertificate)),
   );
+  const stalled = failed
+    ? { reason: failed.reason, message: `${failed.type}: ${failed.message}` }
+    : obs.listenerRollout?.deadlineExceeded
+      ? {
+          reason: Reason.ProgressDeadlineExceeded,
+          message: 'the listener Deployment made no progress within its deadline',
+        }
+      : null;
   const rollout = obs.listenerRollout
     ? rolloutPending(obs.listenerRollout)
     : obs.listenerAvailable
@@ -64,7 +74,7 @@ export function progressConditions(
           type: ConditionType.Stalled,
           status: 'True',
           reason: stalled.reason,
-          message: `${stalled.type}: ${stalled.message}`,
+          message: stalled.message,
         }
       : {
           type: ConditionType.Stalled,

@@ -186,6 +186,11 @@ describe('kstatus conditions', () => {
       expected: ['False/Reconciled', 'True/InvalidMapping', 'False/NotReady'],
     },
     {
+      reason: 'a rollout past its deadline, while the old replicas serve',
+      obs: { listenerRollout: { ...done, updated: 1, deadlineExceeded: true } },
+      expected: ['False/Reconciled', 'True/ProgressDeadlineExceeded', 'True/Ready'],
+    },
+    {
       reason: 'a missing Secret, while the listener rolls out',
       obs: {
         configProblem: { reason: Reason.MissingSecret, message: 'missing Secret bind' },
