@@ -110,6 +110,19 @@ ensure_helm() {
   GOBIN="$HELM_BIN_DIR" GOFLAGS=-trimpath go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 }
 
+# A small command printing kstatus's verdict on an object (tools/kstatus), for the tests of the status conditions.
+ensure_kstatus() {
+  [ -x "$KSTATUS_BIN_DIR/kstatus" ] && return
+  require_go "the kstatus command"
+  log "building kstatus (sigs.k8s.io/cli-utils $KSTATUS_VERSION) from Go modules"
+  local tmp="$KSTATUS_BIN_DIR.partial"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  (cd "$ROOT/tools/kstatus" && go build -trimpath -o "$tmp/kstatus" .)
+  rm -rf "$KSTATUS_BIN_DIR"
+  mv "$tmp" "$KSTATUS_BIN_DIR"
+}
+
 require_go() {
   command -v go >/dev/null 2>&1 || { echo "Go is needed to build $1" >&2; exit 1; }
 }
@@ -123,6 +136,7 @@ if [ -z "${SKIP_TEST_TOOLS:-}" ]; then
   ensure_prometheus
   ensure_kube_binaries
   ensure_helm
+  ensure_kstatus
   # The single-node cluster's binaries and packages (kubelet, containerd, buildah, ...).
   "$ROOT/scripts/cluster.sh" install
 fi

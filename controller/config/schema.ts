@@ -397,7 +397,8 @@ const conditionsSchema = {
   items: condition,
   'x-kubernetes-list-type': 'map',
   'x-kubernetes-list-map-keys': ['type'],
-  description: 'Standard conditions; Ready summarises the others.',
+  description:
+    'Standard conditions, each with the generation it describes; Ready summarises the others, Reconciling and Stalled are kstatus conditions.',
 } as const;
 
 const stringList = { type: 'array', items: { type: 'string' } } as const;

@@ -18,7 +18,8 @@ import {
   renderTlsSecret,
   serviceDnsNames,
 } from '../core/reconcile/children.ts';
-import { type Condition, Reason, setCondition } from '../core/reconcile/conditions.ts';
+import type { Condition } from '../core/reconcile/conditions.ts';
+import { mappingStatus } from '../core/reconcile/mapping-status.ts';
 import {
   type ConnectorEvent,
   certificateAction,
@@ -27,7 +28,7 @@ import {
 } from '../core/reconcile/status.ts';
 import { selfSignedCertificate } from '../listener/tls.ts';
 import type { Logger } from '../log.ts';
-import { certificateInfo, gather } from './gather.ts';
+import { certificateInfo, gather, listenerRollout } from './gather.ts';
 import type { OperatorMetrics } from './metrics.ts';
 
 export interface OperatorOptions {
@@ -193,7 +194,12 @@ export async function startOperator(options: OperatorOptions) {
         'serving certificate issued',
       );
     }
-    for (const child of renderChildren(connector, valid, options.image)) await apply(kube, child);
+    for (const child of renderChildren(connector, valid, options.image)) {
+      const applied = await apply(kube, child);
+      // The Deployment as just applied: a new spec is rolling out even though the watch has not seen it yet.
+      if (applied.kind === 'Deployment')
+        gathered.observations.listenerRollout = listenerRollout(applied as V1Deployment);
+    }
 
     const previous = cached.status as Parameters<typeof connectorStatus>[0];
     const status = connectorStatus(
@@ -222,36 +228,26 @@ export async function startOperator(options: OperatorOptions) {
     logger.debug({ connector: connectorKey, ms: Date.now() - start }, 'reconciled');
   }
 
-  /** Each AttributeMapping's Valid condition: its own problems, named by position, or the connector's verdict. */
+  /** Each AttributeMapping's status: its own problems, named by position, or the connector's verdict. */
   async function mappingStatuses(
     list: readonly (Resource & AttributeMapping)[],
     connector: string | undefined,
     problem: string | null,
   ): Promise<void> {
     for (const mapping of list) {
-      const generation = mapping.metadata?.generation ?? 0;
       const name = mapping.metadata?.name ?? '';
-      const own = problem
-        ?.split('\n')
-        .filter((line) => line.includes(`AttributeMapping/${name} `))
-        .join('\n');
-      const valid =
-        connector === undefined
-          ? {
-              status: 'False' as const,
-              reason: 'NoConnector',
-              message: `no LdapConnector named ${mapping.spec?.connectorRef?.name}`,
-            }
-          : own
-            ? { status: 'False' as const, reason: Reason.InvalidMapping, message: own.trim() }
-            : { status: 'True' as const, reason: Reason.Valid, message: 'the mapping loads' };
-      const previous = (mapping.status ?? {}) as { conditions?: Condition[] };
-      const status = {
-        observedGeneration: generation,
-        conditions: setCondition(previous.conditions ?? [], { type: 'Valid', ...valid }, now(), generation),
-        ...(connector ? { connector } : {}),
-        mappings: mapping.spec?.mappings?.length ?? 0,
-      };
+      const status = mappingStatus(
+        mapping.status as { conditions?: Condition[] } | undefined,
+        {
+          name,
+          generation: mapping.metadata?.generation ?? 0,
+          connectorRef: mapping.spec?.connectorRef?.name,
+          connector,
+          problem,
+          mappings: mapping.spec?.mappings?.length ?? 0,
+        },
+        now(),
+      );
       if (!isDeepStrictEqual(status, JSON.parse(JSON.stringify(mapping.status ?? {})))) {
         await patchStatus(
           kube,
@@ -328,8 +324,8 @@ export async function startOperator(options: OperatorOptions) {
     if (mappingChanged(m)) enqueueMapping(m);
   });
   mappings.on('delete', enqueueMapping);
-  // A Deployment's status changes often (observedGeneration, conditions); only its available and desired
-  // replicas are reported. A deleted one is put back at once.
+  // A Deployment's status changes often (conditions, timestamps); only its rollout and available replicas are
+  // reported. A deleted one is put back at once.
   const available = new Map<string, string>();
   const ownerKey = (d: V1Deployment) => {
     const owner = d.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'LdapConnector');
@@ -338,7 +334,7 @@ export async function startOperator(options: OperatorOptions) {
   const deploymentChanged = (d: V1Deployment) => {
     const k = ownerKey(d);
     if (!k) return;
-    const replicas = `${d.status?.availableReplicas ?? 0}/${d.spec?.replicas ?? 0}`;
+    const replicas = JSON.stringify(listenerRollout(d));
     if (available.get(k) !== replicas) queue.add(k);
     available.set(k, replicas);
   };

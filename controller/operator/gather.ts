@@ -9,6 +9,7 @@ import { ConfigError } from '../config/validate.ts';
 import { formatDn, parseDn } from '../core/ldap/dn.ts';
 import { referencedSecrets, tlsSecretName } from '../core/reconcile/children.ts';
 import { Reason } from '../core/reconcile/conditions.ts';
+import type { ListenerRollout } from '../core/reconcile/progress.ts';
 import {
   type CertificateInfo,
   type DirectoryInfo,
@@ -61,6 +62,21 @@ function manifest(resource: LdapConnector | AttributeMapping): string {
     metadata: { name: resource.metadata.name },
     spec: resource.spec,
   });
+}
+
+/** A listener Deployment's rollout, as its controller reports it (no Deployment: nothing observed yet). */
+export function listenerRollout(deployment: V1Deployment | undefined): ListenerRollout {
+  return {
+    generation: deployment?.metadata?.generation ?? 1,
+    observedGeneration: deployment?.status?.observedGeneration ?? 0,
+    desired: deployment?.spec?.replicas ?? 1,
+    replicas: deployment?.status?.replicas ?? 0,
+    updated: deployment?.status?.updatedReplicas ?? 0,
+    available: deployment?.status?.availableReplicas ?? 0,
+    deadlineExceeded: (deployment?.status?.conditions ?? []).some(
+      (c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded',
+    ),
+  };
 }
 
 export interface Gathered {
@@ -125,6 +141,7 @@ export async function gather(
         available: deployment?.status?.availableReplicas ?? 0,
         desired: deployment?.spec?.replicas ?? connector.spec.scim.replicas,
       },
+      listenerRollout: listenerRollout(deployment),
       certificate: certificate ? { ...certificate, userSupplied } : undefined,
     },
     tls: { userSupplied, certificate },

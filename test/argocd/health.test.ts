@@ -31,6 +31,9 @@ const connector = (obs: Observations | null, generation = 2) => ({
   ...(obs ? { status: connectorStatus(undefined, obs, now) } : {}),
 });
 
+/** Two replicas wanted, one updated: the old ones still serve. */
+const rolling = { generation: 3, observedGeneration: 3, desired: 2, replicas: 3, updated: 1, available: 2 };
+
 describe('Argo CD health of an LdapConnector', () => {
   it.each([
     {
@@ -89,6 +92,24 @@ describe('Argo CD health of an LdapConnector', () => {
       }),
       status: 'Progressing',
       message: /^not ready: MappingValid$/,
+    },
+    {
+      state: 'a rollout under way while the old replicas serve',
+      obj: connector({
+        ...healthy,
+        listenerRollout: rolling,
+      }),
+      status: 'Progressing',
+      message: /^Reconciling: 1 of 2 listener replicas updated$/,
+    },
+    {
+      state: 'a rollout past its deadline while the old replicas serve',
+      obj: connector({
+        ...healthy,
+        listenerRollout: { ...rolling, deadlineExceeded: true },
+      }),
+      status: 'Degraded',
+      message: /^Stalled: the listener Deployment made no progress within its deadline$/,
     },
     {
       state: 'a listener still starting',

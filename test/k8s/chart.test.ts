@@ -234,7 +234,7 @@ describe('Helm chart', () => {
         }>;
       await expect
         .poll(async () => (await connector()).status?.conditions?.length, { timeout: 30_000 })
-        .toBe(5);
+        .toBe(7);
       const lease = ['lease', 'scim-ldap-operator', '-n', namespace, '-o', 'jsonpath={.spec.holderIdentity}'];
       expect(await kubectl('get', ...lease)).toMatch(/-\d+$/);
 

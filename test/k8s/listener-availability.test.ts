@@ -38,6 +38,7 @@ describe('connector status follows its listener Deployment', () => {
     const found = (await connector()).status?.conditions?.find((c) => c.type === type);
     return found && `${found.status}/${found.reason}`;
   };
+  // Both replicas (the default) updated; `available` of them available.
   const setDeploymentStatus = (available: number) =>
     kubectl(
       ...['patch', 'deployment', 'ldap-scim', '-n', namespace, '--subresource=status', '--type=merge'],
@@ -45,8 +46,8 @@ describe('connector status follows its listener Deployment', () => {
       JSON.stringify({
         status: {
           observedGeneration: 1,
-          replicas: 1,
-          updatedReplicas: 1,
+          replicas: 2,
+          updatedReplicas: 2,
           readyReplicas: available,
           availableReplicas: available,
           conditions: [
@@ -91,9 +92,10 @@ describe('connector status follows its listener Deployment', () => {
     await expect.poll(() => condition('DirectoryReachable'), { timeout: 30_000 }).toBe('True/BindSucceeded');
     expect(await condition('ListenerAvailable')).toBe('False/Deploying');
     expect(await condition('Ready')).toBe('False/NotReady');
-    await setDeploymentStatus(1);
+    await setDeploymentStatus(2);
     await expect.poll(() => condition('Ready'), { timeout: 10_000, interval: 100 }).toBe('True/Ready');
     expect(await condition('ListenerAvailable')).toBe('True/Available');
+    expect(await condition('Reconciling')).toBe('False/Reconciled');
     expect(await kubectl('get', 'ldapconnectors', '-n', namespace)).toMatch(/\nldap\s+True\s+Reachable\s/);
     expect((await argoCdHealth('LdapConnector', await connector())).status).toBe('Healthy');
   });
@@ -104,6 +106,7 @@ describe('connector status follows its listener Deployment', () => {
       .poll(() => condition('ListenerAvailable'), { timeout: 10_000, interval: 100 })
       .toBe('False/Deploying');
     expect(await condition('Ready')).toBe('False/NotReady');
+    expect(await condition('Reconciling')).toBe('True/Progressing');
     expect(await kubectl('get', 'ldapconnectors', '-n', namespace)).toMatch(/\nldap\s+False\s+Reachable\s/);
   });
 

@@ -203,6 +203,9 @@ describe('operator', () => {
       ListenerAvailable: 'False/Deploying',
       MappingValid: 'True/Valid',
       Ready: 'False/NotReady',
+      // No deployment controller here: the listener Deployment's spec is never observed.
+      Reconciling: 'True/Progressing',
+      Stalled: 'False/NotStalled',
     });
     expect(current.directory).toMatchObject({ state: 'Reachable', namingContexts: ['dc=example,dc=org'] });
     // alice, seeded in the test directory.

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -33,6 +33,16 @@ export function helmBin(): string {
   const version = existsSync(dir) ? readdirSync(dir).sort().pop() : undefined;
   const bin = version ? join(dir, version, 'helm') : '';
   if (!existsSync(bin)) throw new Error(`no helm under ${dir}: run scripts/bootstrap.sh, or set HELM`);
+  return bin;
+}
+
+/** The kstatus command scripts/bootstrap.sh built from tools/kstatus, at the version its go.mod pins ($KSTATUS overrides). */
+export function kstatusBin(): string {
+  if (process.env['KSTATUS']) return process.env['KSTATUS'];
+  const goMod = readFileSync(join(repoRoot, 'tools', 'kstatus', 'go.mod'), 'utf8');
+  const version = /sigs\.k8s\.io\/cli-utils (v\S+)/.exec(goMod)?.[1] ?? '';
+  const bin = join(cacheDir(), 'kstatus', version, 'kstatus');
+  if (!existsSync(bin)) throw new Error(`no ${bin}: run scripts/bootstrap.sh, or set KSTATUS`);
   return bin;
 }
 

@@ -31,8 +31,9 @@ export function kubeClients(kc: KubeConfig): Kube {
 }
 
 /** Server-side apply with the operator's field manager; it owns every field it sets. */
-export async function apply(kube: Kube, object: KubeObject): Promise<void> {
-  await kube.objects.patch(
+/** Server-side apply; returns the object as the API server stored it. */
+export async function apply(kube: Kube, object: KubeObject): Promise<KubernetesObject> {
+  return await kube.objects.patch(
     object as KubernetesObject,
     undefined,
     undefined,

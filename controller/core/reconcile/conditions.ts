@@ -8,13 +8,22 @@ export interface Condition {
   observedGeneration?: number;
 }
 
-/** The condition types an LdapConnector reports; Ready summarises the others. */
+/**
+ * The condition types an LdapConnector (and an AttributeMapping: Valid, Ready, Stalled) reports; Ready
+ * summarises the others. Reconciling and Stalled are
+ * kstatus's (Flux, kubectl wait, cli-utils): True while the operator works towards the spec, and True when it
+ * cannot get there without a change by the user.
+ */
 export const ConditionType = {
   Ready: 'Ready',
+  Reconciling: 'Reconciling',
+  Stalled: 'Stalled',
   MappingValid: 'MappingValid',
   DirectoryReachable: 'DirectoryReachable',
   ListenerAvailable: 'ListenerAvailable',
   CertificateReady: 'CertificateReady',
+  /** An AttributeMapping's: it loads. */
+  Valid: 'Valid',
 } as const;
 
 /** CamelCase reasons; messages stay stable (no timestamps), so conditions do not flap. */
@@ -22,6 +31,15 @@ export const Reason = {
   /** Every condition is True. */
   Ready: 'Ready',
   NotReady: 'NotReady',
+  /** Reconciling: the listener is rolling out, or the serving certificate is being issued. */
+  Progressing: 'Progressing',
+  /** Reconciling False: the listener runs the current generation. */
+  Reconciled: 'Reconciled',
+  /** Stalled: the deployment controller gave up on the listener's rollout (an image that does not pull, ...). */
+  ProgressDeadlineExceeded: 'ProgressDeadlineExceeded',
+  /** Stalled False. */
+  NotStalled: 'NotStalled',
+  NoConnector: 'NoConnector',
   Valid: 'Valid',
   InvalidMapping: 'InvalidMapping',
   MissingSecret: 'MissingSecret',

@@ -40,6 +40,8 @@ describe('connectorStatus', () => {
       ListenerAvailable: 'True/Available',
       MappingValid: 'True/Valid',
       Ready: 'True/Ready',
+      Reconciling: 'False/Reconciled',
+      Stalled: 'False/NotStalled',
     });
     expect(connectorStatus(undefined, healthy, now)).toMatchObject({
       observedGeneration: 3,
@@ -148,5 +150,85 @@ describe('ListenerAvailable', () => {
     { reason: 'no count known', replicas: undefined, expected: 'the listener Deployment is available' },
   ])('says how many replicas serve: $reason', ({ replicas, expected }) => {
     expect(message({ ...healthy, listenerReplicas: replicas })).toBe(expected);
+  });
+});
+
+describe('kstatus conditions', () => {
+  const done = { generation: 2, observedGeneration: 2, desired: 2, replicas: 2, updated: 2, available: 2 };
+  const progress = (obs: Partial<Observations>) => {
+    const all = summary({ ...healthy, listenerRollout: done, ...obs } as Observations);
+    return { Reconciling: all['Reconciling'], Stalled: all['Stalled'], Ready: all['Ready'] };
+  };
+  it.each([
+    {
+      reason: 'a finished rollout',
+      obs: {},
+      expected: ['False/Reconciled', 'False/NotStalled', 'True/Ready'],
+    },
+    {
+      reason: 'a new spec the deployment controller has not seen',
+      obs: { listenerRollout: { ...done, generation: 3 } },
+      expected: ['True/Progressing', 'False/NotStalled', 'True/Ready'],
+    },
+    {
+      reason: 'old replicas still serving',
+      obs: { listenerRollout: { ...done, replicas: 3, updated: 2 } },
+      expected: ['True/Progressing', 'False/NotStalled', 'True/Ready'],
+    },
+    {
+      reason: 'a listener not yet available',
+      obs: { listenerAvailable: false, listenerRollout: { ...done, available: 0 } },
+      expected: ['True/Progressing', 'False/NotStalled', 'False/NotReady'],
+    },
+    {
+      reason: 'an invalid mapping',
+      obs: { configProblem: { reason: Reason.InvalidMapping, message: 'bad' } },
+      expected: ['False/Reconciled', 'True/InvalidMapping', 'False/NotReady'],
+    },
+    {
+      reason: 'a rollout past its deadline, while the old replicas serve',
+      obs: { listenerRollout: { ...done, updated: 1, deadlineExceeded: true } },
+      expected: ['False/Reconciled', 'True/ProgressDeadlineExceeded', 'True/Ready'],
+    },
+    {
+      reason: 'a missing Secret, while the listener rolls out',
+      obs: {
+        configProblem: { reason: Reason.MissingSecret, message: 'missing Secret bind' },
+        listenerRollout: { ...done, updated: 1 },
+      },
+      expected: ['False/Reconciled', 'True/MissingSecret', 'False/NotReady'],
+    },
+    {
+      reason: 'a refused bind',
+      obs: { directory: { ok: false as const, reason: Reason.BindFailed, message: 'no' } },
+      expected: ['False/Reconciled', 'True/BindFailed', 'False/NotReady'],
+    },
+    {
+      reason: 'an unreachable directory (retried)',
+      obs: { directory: { ok: false as const, reason: Reason.Unreachable, message: 'down' } },
+      expected: ['False/Reconciled', 'False/NotStalled', 'False/NotReady'],
+    },
+    {
+      reason: "an expired certificate of the user's",
+      obs: { certificate: { ...certificate, notAfter: '2026-05-31T00:00:00.000Z', userSupplied: true } },
+      expected: ['False/Reconciled', 'True/Expired', 'False/NotReady'],
+    },
+    {
+      reason: 'a generated certificate not issued yet',
+      obs: { certificate: undefined },
+      expected: ['True/Progressing', 'False/NotStalled', 'False/NotReady'],
+    },
+  ])('Reconciling, Stalled and Ready for $reason', ({ obs, expected }) => {
+    expect(Object.values(progress(obs))).toEqual(expected);
+  });
+
+  it('says what Stalled waits for, and stamps every condition with the generation', () => {
+    const status = connectorStatus(
+      undefined,
+      { ...healthy, configProblem: { reason: Reason.InvalidMapping, message: 'bad' } },
+      now,
+    );
+    expect(status.conditions.find((c) => c.type === 'Stalled')?.message).toBe('MappingValid: bad');
+    expect(status.conditions.every((c) => c.observedGeneration === 3)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { type Condition, ConditionType, type Desired, Reason, setCondition } from './conditions.ts';
+import { type ListenerRollout, progressConditions } from './progress.ts';
 
 export interface CertificateInfo {
   notBefore: string;
@@ -47,6 +48,8 @@ export interface Observations {
   listenerAvailable: boolean;
   /** The listener Deployment's available and desired replicas, when it exists. */
   listenerReplicas?: { available: number; desired: number } | undefined;
+  /** The listener Deployment's rollout; without it, the listener counts as rolled out once available. */
+  listenerRollout?: ListenerRollout | undefined;
   certificate?: (CertificateInfo & { userSupplied: boolean }) | undefined;
   /** Set when this pass issued or renewed the generated certificate. */
   certificateRenewed?: boolean;
@@ -148,7 +151,17 @@ export function connectorStatus(
         },
     certificateCondition(obs, now),
   ];
-  const failing = desired.filter((d) => d.status !== 'True').map((d) => d.type);
+  desired.push(
+    ...progressConditions(desired, {
+      listenerAvailable: obs.listenerAvailable,
+      listenerRollout: obs.listenerRollout,
+      userSuppliedCertificate: obs.certificate?.userSupplied ?? false,
+    }),
+  );
+  const failing = desired
+    .filter((d) => d.type !== ConditionType.Reconciling && d.type !== ConditionType.Stalled)
+    .filter((d) => d.status !== 'True')
+    .map((d) => d.type);
   desired.push(
     failing.length
       ? {
