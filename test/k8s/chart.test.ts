@@ -160,6 +160,53 @@ describe('Helm chart', () => {
     await expect(helm('template', 'scim', CHART, '--set', 'replicaCount=0')).rejects.toThrow(/replicaCount/);
   });
 
+  it('helm install with the monitoring values creates the monitors, the alert rules and the dashboard', async () => {
+    await applyCrds(join(repoRoot, 'test', 'data', 'crds', 'monitoring.yaml'), [
+      'servicemonitors.monitoring.coreos.com',
+      'prometheusrules.monitoring.coreos.com',
+    ]);
+    const monitoring = await createTestNamespace(kc, 'chart-monitoring');
+    await helm(
+      'install',
+      'mon',
+      CHART,
+      '--kubeconfig',
+      inject('kubeconfig'),
+      '--namespace',
+      monitoring,
+      ...['crds.enabled=false', 'metrics.serviceMonitor.enabled=true', 'metrics.prometheusRule.enabled=true']
+        .concat('metrics.dashboard.enabled=true')
+        .flatMap((value) => ['--set', value]),
+    );
+    const created = await kubectl(
+      'get',
+      'servicemonitors,prometheusrules,configmaps',
+      '-n',
+      monitoring,
+      '-l',
+      'app.kubernetes.io/instance=mon',
+      '-o',
+      'name',
+    );
+    expect(created.trim().split('\n').sort()).toEqual([
+      'configmap/mon-dashboard',
+      'prometheusrule.monitoring.coreos.com/mon',
+      'servicemonitor.monitoring.coreos.com/mon',
+      'servicemonitor.monitoring.coreos.com/mon-listeners',
+    ]);
+    expect(
+      await kubectl(
+        'get',
+        'configmap',
+        'mon-dashboard',
+        '-n',
+        monitoring,
+        '-o',
+        'jsonpath={.metadata.labels.grafana_dashboard}',
+      ),
+    ).toBe('1');
+  });
+
   it('installs into the API server, and grants exactly what the operator needs: it reconciles as the chart ServiceAccount, and may not delete', async () => {
     // The CRDs are applied already (by this suite, without Helm's ownership labels), so the release leaves them out.
     const kubeconfigArgs = ['--kubeconfig', inject('kubeconfig'), '--namespace', namespace];
