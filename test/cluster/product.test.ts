@@ -76,23 +76,11 @@ describe('the product on a real single-node cluster, from helm install to a Linu
     });
     return searchEntries;
   };
-  const connectorStatus = async () =>
-    JSON.parse(await cluster.kubectl('-n', NS, 'get', 'ldapconnector', 'ldap', '-o', 'json')).status ?? {};
+  const connectorStatus = async () => (await cluster.get('-n', NS, 'ldapconnector', 'ldap')).status ?? {};
   const condition = (status: { conditions?: { type: string; status: string }[] }, type: string) =>
     status.conditions?.find((c) => c.type === type)?.status;
   const listenerPods = async () =>
-    JSON.parse(
-      await cluster.kubectl(
-        '-n',
-        NS,
-        'get',
-        'pods',
-        '-l',
-        'app.kubernetes.io/name=scim-ldap-listener',
-        '-o',
-        'json',
-      ),
-    ).items as {
+    (await cluster.get('-n', NS, 'pods', '-l', 'app.kubernetes.io/name=scim-ldap-listener')).items as {
       metadata: { name: string; deletionTimestamp?: string };
       status: { podIP?: string; containerStatuses?: { ready: boolean; restartCount: number }[] };
     }[];
@@ -182,26 +170,13 @@ describe('the product on a real single-node cluster, from helm install to a Linu
         ),
       );
       await cluster.kubectl('-n', NS, 'rollout', 'status', `deployment/${RELEASE}`, '--timeout=120s');
-      const deployment = JSON.parse(
-        await cluster.kubectl('-n', NS, 'get', 'deployment', RELEASE, '-o', 'json'),
-      );
+      const deployment = await cluster.get('-n', NS, 'deployment', RELEASE);
       expect(deployment.status.readyReplicas).toBe(2);
-      const pods = JSON.parse(
-        await cluster.kubectl(
-          '-n',
-          NS,
-          'get',
-          'pods',
-          '-l',
-          `app.kubernetes.io/instance=${RELEASE}`,
-          '-o',
-          'json',
-        ),
+      const pods = (
+        await cluster.get('-n', NS, 'pods', '-l', `app.kubernetes.io/instance=${RELEASE}`)
       ).items.map((p: { metadata: { name: string } }) => p.metadata.name);
       const holder = await eventually('a leader', async () => {
-        const lease = JSON.parse(
-          await cluster.kubectl('-n', NS, 'get', 'lease', 'scim-ldap-operator', '-o', 'json'),
-        );
+        const lease = await cluster.get('-n', NS, 'lease', 'scim-ldap-operator');
         return lease.spec.holderIdentity as string | undefined;
       });
       // The holder's identity is its pod's host name and process id.
@@ -270,8 +245,8 @@ describe('the product on a real single-node cluster, from helm install to a Linu
         /Events:\s*\n\s+Type/,
       );
 
-      const svc = JSON.parse(await cluster.kubectl('-n', NS, 'get', 'service', 'ldap-scim', '-o', 'json'));
-      const tls = JSON.parse(await cluster.kubectl('-n', NS, 'get', 'secret', 'ldap-scim-tls', '-o', 'json'));
+      const svc = await cluster.get('-n', NS, 'service', 'ldap-scim');
+      const tls = await cluster.get('-n', NS, 'secret', 'ldap-scim-tls');
       const cert = Buffer.from(tls.data['tls.crt'], 'base64').toString();
       expect(new X509Certificate(cert).subjectAltName).toContain(`DNS:ldap-scim.${NS}.svc`);
       service = {

@@ -4,13 +4,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kstatus } from '../support/kstatus.ts';
 import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
-import {
-  createConnectorSecrets,
-  directorySpec,
-  spawnOperator,
-  testConnector,
-  testMapping,
-} from '../support/operator.ts';
+import { createTestConnector, spawnOperator } from '../support/operator.ts';
 import { repoRoot } from '../support/paths.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
 
@@ -107,19 +101,7 @@ describe('kstatus reads the operator status', () => {
     slapd = await startSlapd();
     await applyCrds(`${repoRoot}/crds`, ['ldapconnectors.scim-ldap.io', 'attributemappings.scim-ldap.io']);
     namespace = await createTestNamespace(kc, 'kstatus');
-    await createConnectorSecrets(kc, namespace, slapd.adminPassword);
-    await custom.createNamespacedCustomObject({
-      ...GROUP,
-      plural: 'ldapconnectors',
-      namespace,
-      body: testConnector('ldap', directorySpec(slapd)),
-    });
-    await custom.createNamespacedCustomObject({
-      ...GROUP,
-      plural: 'attributemappings',
-      namespace,
-      body: testMapping('ldap'),
-    });
+    await createTestConnector(kc, namespace, slapd);
     await startOperator();
   });
   afterAll(async () => {

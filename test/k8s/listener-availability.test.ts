@@ -3,13 +3,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { argoCdHealth } from '../support/argocd.ts';
 import { applyCrds, createTestNamespace, kubectl, testKubeConfig } from '../support/kube.ts';
-import {
-  createConnectorSecrets,
-  directorySpec,
-  spawnOperator,
-  testConnector,
-  testMapping,
-} from '../support/operator.ts';
+import { createTestConnector, spawnOperator } from '../support/operator.ts';
 import { repoRoot } from '../support/paths.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
 
@@ -66,19 +60,7 @@ describe('connector status follows its listener Deployment', () => {
     slapd = await startSlapd();
     await applyCrds(`${repoRoot}/crds`, ['ldapconnectors.scim-ldap.io', 'attributemappings.scim-ldap.io']);
     namespace = await createTestNamespace(kc, 'availability');
-    await createConnectorSecrets(kc, namespace, slapd.adminPassword);
-    await custom.createNamespacedCustomObject({
-      ...GROUP,
-      plural: 'ldapconnectors',
-      namespace,
-      body: testConnector('ldap', directorySpec(slapd)),
-    });
-    await custom.createNamespacedCustomObject({
-      ...GROUP,
-      plural: 'attributemappings',
-      namespace,
-      body: testMapping('ldap'),
-    });
+    await createTestConnector(kc, namespace, slapd);
     ({ process: operator } = await spawnOperator(inject('kubeconfig'), [
       ...['--namespace', namespace, '--resync-seconds', '3600', '--image', 'x'],
     ]));

@@ -12,6 +12,9 @@ export interface TestCluster {
   kubectl(...args: string[]): Promise<string>;
   /** kubectl with a manifest on its standard input (`kubectl apply -f -` and the like). */
   kubectlStdin(input: string, ...args: string[]): Promise<string>;
+  /** `kubectl get ... -o json`, parsed. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read kubectl's JSON field by field, as users read it.
+  get(...args: string[]): Promise<any>;
 }
 
 /** Runs a project script, streaming its output to this process's stderr; returns its last line. */
@@ -48,7 +51,8 @@ export async function clusterUp(): Promise<TestCluster> {
       );
       child.stdin?.end(input);
     });
-  return { kubeconfig, kubectl, kubectlStdin };
+  const get = async (...args: string[]) => JSON.parse(await kubectl('get', ...args, '-o', 'json'));
+  return { kubeconfig, kubectl, kubectlStdin, get };
 }
 
 /** `scripts/image.sh`: the project's Dockerfile built and loaded into the cluster's containerd. */

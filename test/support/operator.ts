@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
 import { contosoMappings } from './listener.ts';
 import { repoRoot } from './paths.ts';
@@ -78,4 +78,21 @@ export function testMapping(connector: string) {
       mappings: (load(`m:\n${contosoMappings()}`) as { m: unknown[] }).m,
     },
   };
+}
+
+/** In a namespace: the Secrets, an LdapConnector `ldap` on the test slapd and its AttributeMapping `ldap-users`. */
+export async function createTestConnector(kc: KubeConfig, namespace: string, slapd: Slapd): Promise<void> {
+  await createConnectorSecrets(kc, namespace, slapd.adminPassword);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const group = { group: 'scim-ldap.io', version: 'v1alpha1', namespace };
+  await custom.createNamespacedCustomObject({
+    ...group,
+    plural: 'ldapconnectors',
+    body: testConnector('ldap', directorySpec(slapd)),
+  });
+  await custom.createNamespacedCustomObject({
+    ...group,
+    plural: 'attributemappings',
+    body: testMapping('ldap'),
+  });
 }
