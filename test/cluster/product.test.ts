@@ -262,10 +262,10 @@ describe('the product on a real single-node cluster, from helm install to a Linu
   it(
     'serves Entra through the Service: probe, lookup and create, PATCH, disable, enable, group, delete',
     async () => {
-      // Test Connection: a lookup of a value no user has.
-      const probe = await scim(
-        'GET',
-        `/Users?filter=${encodeURIComponent('userName eq "entra-probe-1b2c"')}`,
+      // Test Connection: a lookup of a value no user has. kube-proxy routes the Service a moment after its
+      // endpoints turn ready (until then it refuses connections), and Entra retries a refused probe.
+      const probe = await eventually('the Service routing to a listener', () =>
+        scim('GET', `/Users?filter=${encodeURIComponent('userName eq "entra-probe-1b2c"')}`),
       );
       expect(probe).toMatchObject({ status: 200, body: { totalResults: 0 } });
       expect((await scim('GET', '/Users', undefined, 'wrong-token')).status).toBe(401);
