@@ -7,7 +7,7 @@ import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, clusterUp, eventually, type TestCluster } from '../support/cluster.ts';
 import { type Nslcd, startNslcd } from '../support/nslcd.ts';
-import { helmBin, repoRoot } from '../support/paths.ts';
+import { repoRoot } from '../support/paths.ts';
 import { CLUSTER_NODE_IP } from '../support/pki.ts';
 import { type Slapd, startSlapd } from '../support/slapd.ts';
 
@@ -76,6 +76,9 @@ describe('the product on a real single-node cluster, from helm install to a Linu
     });
     return searchEntries;
   };
+  // As docs/quickstart.md creates them.
+  const createSecret = (name: string, ...args: string[]) =>
+    cluster.kubectl('-n', NS, 'create', 'secret', 'generic', name, ...args);
   const connectorStatus = async () => (await cluster.get('-n', NS, 'ldapconnector', 'ldap')).status ?? {};
   const condition = (status: { conditions?: { type: string; status: string }[] }, type: string) =>
     status.conditions?.find((c) => c.type === type)?.status;
@@ -146,28 +149,9 @@ describe('the product on a real single-node cluster, from helm install to a Linu
     'helm install rolls out the operator: two replicas, one holds the Lease',
     async () => {
       const chart = join(repoRoot, 'charts', 'scim-ldap-operator');
-      const { execFile } = await import('node:child_process');
-      await new Promise<void>((resolve, reject) =>
-        execFile(
-          helmBin(),
-          [
-            '--kubeconfig',
-            cluster.kubeconfig,
-            'install',
-            RELEASE,
-            chart,
-            '--namespace',
-            NS,
-            '--set',
-            'image.tag=dev',
-            '--set',
-            'image.pullPolicy=Never',
-            '--wait',
-            '--timeout',
-            '5m',
-          ],
-          (error, stdout, stderr) => (error ? reject(new Error(`${stdout}${stderr}`)) : resolve()),
-        ),
+      await cluster.helm(
+        ...['install', RELEASE, chart, '--namespace', NS, '--set', 'image.tag=dev'],
+        ...['--set', 'image.pullPolicy=Never', '--wait', '--timeout', '5m'],
       );
       await cluster.kubectl('-n', NS, 'rollout', 'status', `deployment/${RELEASE}`, '--timeout=120s');
       const deployment = await cluster.get('-n', NS, 'deployment', RELEASE);
@@ -193,33 +177,9 @@ describe('the product on a real single-node cluster, from helm install to a Linu
       };
       // The example names its directory by host name; here it is the test slapd on the node's address.
       connector.spec.server = { ...connector.spec.server, host: CLUSTER_NODE_IP, port: slapd.tlsPort };
-      await cluster.kubectl(
-        '-n',
-        NS,
-        'create',
-        'secret',
-        'generic',
-        'ldap-bind',
-        `--from-literal=password=${slapd.adminPassword}`,
-      );
-      await cluster.kubectl(
-        '-n',
-        NS,
-        'create',
-        'secret',
-        'generic',
-        'ldap-ca',
-        `--from-file=ca.crt=${slapd.caCertPath}`,
-      );
-      await cluster.kubectl(
-        '-n',
-        NS,
-        'create',
-        'secret',
-        'generic',
-        'ldap-scim-token',
-        `--from-literal=token=${FIRST_TOKEN}`,
-      );
+      await createSecret('ldap-bind', `--from-literal=password=${slapd.adminPassword}`);
+      await createSecret('ldap-ca', `--from-file=ca.crt=${slapd.caCertPath}`);
+      await createSecret('ldap-scim-token', `--from-literal=token=${FIRST_TOKEN}`);
       await cluster.kubectlStdin(dump(connector), '-n', NS, 'apply', '-f', '-');
       await cluster.kubectl('-n', NS, 'apply', '-f', join(CONTOSO, 'users.yaml'));
 
@@ -340,12 +300,7 @@ describe('the product on a real single-node cluster, from helm install to a Linu
       const restarts = async () =>
         (await listenerPods()).map((p) => [p.metadata.name, p.status.containerStatuses?.[0]?.restartCount]);
       const before = await restarts();
-      const rotated = await cluster.kubectl(
-        '-n',
-        NS,
-        'create',
-        'secret',
-        'generic',
+      const rotated = await createSecret(
         'ldap-scim-token',
         `--from-literal=token=${SECOND_TOKEN}`,
         '--dry-run=client',
@@ -435,14 +390,7 @@ describe('the product on a real single-node cluster, from helm install to a Linu
         );
         return left.trim() === '' ? true : undefined;
       });
-      const { execFile } = await import('node:child_process');
-      await new Promise<void>((resolve, reject) =>
-        execFile(
-          helmBin(),
-          ['--kubeconfig', cluster.kubeconfig, 'uninstall', RELEASE, '--namespace', NS, '--wait'],
-          (error, stdout, stderr) => (error ? reject(new Error(`${stdout}${stderr}`)) : resolve()),
-        ),
-      );
+      await cluster.helm('uninstall', RELEASE, '--namespace', NS, '--wait');
       expect(await cluster.kubectl('-n', NS, 'get', 'deployments', '-o', 'name')).toBe('');
       // The chart keeps its CRDs on uninstall (crds.keep), so the resources teams applied survive a reinstall.
       expect(await cluster.kubectl('get', 'crd', 'ldapconnectors.scim-ldap.io', '-o', 'name')).toContain(

@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { kubeBinDir, repoRoot } from './paths.ts';
+import { helmBin, kubeBinDir, repoRoot } from './paths.ts';
 
 const run = promisify(execFile);
 
@@ -12,6 +12,8 @@ export interface TestCluster {
   kubectl(...args: string[]): Promise<string>;
   /** kubectl with a manifest on its standard input (`kubectl apply -f -` and the like). */
   kubectlStdin(input: string, ...args: string[]): Promise<string>;
+  /** helm against the cluster; returns stdout, throws with its output. */
+  helm(...args: string[]): Promise<string>;
   /** `kubectl get ... -o json`, parsed. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read kubectl's JSON field by field, as users read it.
   get(...args: string[]): Promise<any>;
@@ -52,7 +54,15 @@ export async function clusterUp(): Promise<TestCluster> {
       child.stdin?.end(input);
     });
   const get = async (...args: string[]) => JSON.parse(await kubectl('get', ...args, '-o', 'json'));
-  return { kubeconfig, kubectl, kubectlStdin, get };
+  const helm = async (...args: string[]) => {
+    try {
+      return (await run(helmBin(), ['--kubeconfig', kubeconfig, ...args])).stdout;
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      throw new Error(`helm ${args.join(' ')} failed: ${stdout ?? ''}${stderr ?? String(error)}`);
+    }
+  };
+  return { kubeconfig, kubectl, kubectlStdin, get, helm };
 }
 
 /** `scripts/image.sh`: the project's Dockerfile built and loaded into the cluster's containerd. */
